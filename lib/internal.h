@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT
+ * Internal declarations shared by libcvhp's sources. Never installed.
+ * Every internal symbol is spelled cvhp__name (two underscores) and has hidden
+ * visibility, so it never appears in the shared library's dynamic table. */
+#ifndef CVHP_INTERNAL_H
+#define CVHP_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "cvhp/cvhp.h"
+
+#if defined(__GNUC__)
+#  define CVHP_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#  define CVHP_LIKELY(x) __builtin_expect(!!(x), 1)
+#  define CVHP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#  define CVHP_PRINTF(a, b)
+#  define CVHP_LIKELY(x) (x)
+#  define CVHP_UNLIKELY(x) (x)
+#endif
+
+/* ---- errors (status.c) ---- */
+/* Record status and a printf-style detail for this thread; returns status so
+ * callers can write `return cvhp__error(CVHP_ERR_..., "x: %d ...", x);`. */
+cvhp_status cvhp__error(cvhp_status status, const char *fmt, ...) CVHP_PRINTF(2, 3);
+/* Format a double the way messages show values: shortest round-trip text. */
+void cvhp__fmt_double(char *buf, size_t cap, double v);
+
+/* Argument-check helpers for the kernels' common preconditions. */
+#define CVHP_CHECK_PTR(ptr, n, fn)                                              \
+    do {                                                                        \
+        if ((ptr) == NULL && (n) > 0)                                           \
+            return cvhp__error(CVHP_ERR_INVALID_ARGUMENT,                        \
+                               "%s: %s is NULL with n = %zu", fn, #ptr,          \
+                               (size_t)(n));                                    \
+    } while (0)
+
+/* ---- memory (alloc.c) ---- */
+/* The default allocator (malloc/free). */
+extern const cvhp_allocator cvhp__default_allocator;
+/* Allocate size bytes through a (NULL = default). Returns NULL on failure
+ * (or size 0) without recording an error; callers report OUT_OF_MEMORY. */
+void *cvhp__alloc(const cvhp_allocator *a, size_t size);
+void cvhp__free(const cvhp_allocator *a, void *ptr);
+/* *out = a * b; returns false on overflow. */
+static inline bool cvhp__mul_size(size_t a, size_t b, size_t *out)
+{
+    return !__builtin_mul_overflow(a, b, out);
+}
+
+/* ---- CPU dispatch (cpu.c) ---- */
+/* The active level (detected, lowered by the cap). Cheap: one atomic load
+ * after the first call. */
+cvhp_isa cvhp__isa(void);
+/* The level the most recent dispatched kernel on this thread actually ran
+ * (tests use it to prove the forced path was taken). */
+extern _Thread_local cvhp_isa cvhp__last_dispatch;
+
+/* ---- kernels: one prototype, one implementation per ISA ---- */
+#define CVHP_DECLARE_ISA_VARIANTS(ret, name, args) \
+    ret name##_scalar args;                        \
+    ret name##_avx2 args;                          \
+    ret name##_avx512 args;                        \
+    ret name##_neon args
+
+CVHP_DECLARE_ISA_VARIANTS(void, cvhp__box_area, (const float *boxes, size_t n, float *out));
+
+#endif /* CVHP_INTERNAL_H */

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT
+ * The ISA cross-check: every instruction-set path compiled into the library
+ * and runnable on this CPU is forced in turn, shown to be the path actually
+ * taken, and compared bit for bit with the scalar reference. Paths compiled
+ * in but not runnable here are reported on stderr (never silently passed). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/build_config.h"
+#include "../lib/internal.h"
+#include "cvhp_test.h"
+
+static const cvhp_isa all_isas[] = {CVHP_ISA_SCALAR, CVHP_ISA_SSE41, CVHP_ISA_AVX2,
+                                    CVHP_ISA_AVX512, CVHP_ISA_NEON};
+#define N_ISAS (sizeof all_isas / sizeof all_isas[0])
+
+/* Boxes with every kind of value: ordinary, inverted, zero-size, huge,
+ * subnormal, NaN and infinite coordinates. */
+static void fill_boxes(float *b, size_t n, uint64_t seed)
+{
+    test_rng r = {seed};
+    static const float specials[] = {0.0f, -0.0f, NAN, INFINITY, -INFINITY, 1e-40f, 3e38f, -3e38f};
+    for (size_t i = 0; i < n; i++) {
+        float x1 = test_rng_float(&r, -100, 2000), y1 = test_rng_float(&r, -100, 2000);
+        float x2 = x1 + test_rng_float(&r, -10, 300), y2 = y1 + test_rng_float(&r, -10, 300);
+        float *p = b + 4 * i;
+        p[0] = x1, p[1] = y1, p[2] = x2, p[3] = y2;
+        if (test_rng_next(&r) % 8 == 0)
+            p[test_rng_next(&r) % 4] = specials[test_rng_next(&r) % 8];
+    }
+}
+
+/* Forcing each level really changes the path taken, and each path agrees
+ * with the scalar reference on every length (tails included). */
+START_TEST(box_area_every_isa_matches_scalar)
+{
+    int ran = 0;
+    for (size_t k = 0; k < N_ISAS; k++) {
+        const cvhp_isa isa = all_isas[k];
+        if (!cvhp_isa_compiled(isa))
+            continue;
+        if (!cvhp_isa_supported(isa)) {
+            fprintf(stderr, "test_simd: %s is compiled in but this CPU cannot run it: NOT TESTED here\n",
+                    cvhp_isa_name(isa));
+            continue;
+        }
+        ck_assert_ok(cvhp_set_max_isa(isa));
+        ck_assert_int_eq(cvhp_active_isa(), isa);
+        for (size_t n = 0; n <= 67; n++) {
+            float boxes[4 * 67], got[67], want[67];
+            fill_boxes(boxes, n, 0x9E3779B97F4A7C15ULL + n);
+            cvhp__box_area_scalar(boxes, n, want);
+            cvhp__last_dispatch = CVHP_ISA_AUTO;
+            ck_assert_ok(cvhp_box_area(boxes, n, got));
+            /* the SSE4.1 level has no box-area kernel: it falls back to scalar */
+            const cvhp_isa expect = isa == CVHP_ISA_SSE41 ? CVHP_ISA_SCALAR : isa;
+            ck_assert_msg(cvhp__last_dispatch == expect, "forced %s but %s ran", cvhp_isa_name(isa),
+                          cvhp_isa_name(cvhp__last_dispatch));
+            for (size_t i = 0; i < n; i++)
+                ck_assert_msg(test_same_float(got[i], want[i]), "%s n=%zu i=%zu: %a vs %a",
+                              cvhp_isa_name(isa), n, i, (double)got[i], (double)want[i]);
+        }
+        fprintf(stderr, "test_simd: box_area on %s matches scalar\n", cvhp_isa_name(isa));
+        ran++;
+    }
+    ck_assert_int_ge(ran, 1);
+    ck_assert_ok(cvhp_set_max_isa(CVHP_ISA_AUTO));
+    ck_assert_int_eq(cvhp_active_isa(), cvhp_cpu_isa());
+}
+END_TEST
+
+/* The large-n path against a direct call of each variant. */
+START_TEST(box_area_large_direct_variants)
+{
+    const size_t n = 100003;
+    float *boxes = malloc(n * 4 * sizeof *boxes), *want = malloc(n * sizeof *want),
+          *got = malloc(n * sizeof *got);
+    ck_assert(boxes && want && got);
+    fill_boxes(boxes, n, 42);
+    cvhp__box_area_scalar(boxes, n, want);
+    struct {
+        cvhp_isa isa;
+        void (*fn)(const float *, size_t, float *);
+    } variants[] = {
+#if CVHP_HAVE_AVX2
+        {CVHP_ISA_AVX2, cvhp__box_area_avx2},
+#endif
+#if CVHP_HAVE_AVX512
+        {CVHP_ISA_AVX512, cvhp__box_area_avx512},
+#endif
+#if CVHP_HAVE_NEON
+        {CVHP_ISA_NEON, cvhp__box_area_neon},
+#endif
+        {CVHP_ISA_SCALAR, cvhp__box_area_scalar},
+    };
+    for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+        if (!cvhp_isa_supported(variants[v].isa))
+            continue;
+        memset(got, 0, n * sizeof *got);
+        variants[v].fn(boxes, n, got);
+        for (size_t i = 0; i < n; i++)
+            ck_assert_msg(test_same_float(got[i], want[i]), "%s i=%zu",
+                          cvhp_isa_name(variants[v].isa), i);
+    }
+    free(boxes), free(want), free(got);
+}
+END_TEST
+
+START_TEST(box_area_semantics)
+{
+    const float b[] = {0, 0, 10, 5,   /* 50 */
+                       10, 10, 0, 0,  /* inverted: (-10)*(-10) = 100, as torchvision */
+                       5, 5, 5, 9,    /* zero width */
+                       0, 0, NAN, 1}; /* NaN propagates */
+    float a[4];
+    ck_assert_ok(cvhp_box_area(b, 4, a));
+    ck_assert_float_eq(a[0], 50.0f);
+    ck_assert_float_eq(a[1], 100.0f);
+    ck_assert_float_eq(a[2], 0.0f);
+    ck_assert(isnan(a[3]));
+}
+END_TEST
+
+START_TEST(box_area_bad_arguments)
+{
+    float b[8] = {0}, out[2];
+    ck_assert_status(cvhp_box_area(NULL, 1, out), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_box_area(b, 1, NULL), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_ok(cvhp_box_area(NULL, 0, NULL));
+    ck_assert_status(cvhp_box_area(b, SIZE_MAX / 8, out), CVHP_ERR_OVERFLOW);
+    ck_assert_str_eq(cvhp_last_error_message(),
+                     "cvhp_box_area: n = 2305843009213693951 boxes overflows size_t");
+    ck_assert_status(cvhp_box_area(b, 2, b + 2), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_str_eq(cvhp_last_error_message(), "cvhp_box_area: out overlaps boxes");
+}
+END_TEST
+
+START_TEST(isa_names_and_caps)
+{
+    cvhp_isa isa;
+    for (size_t k = 0; k < N_ISAS; k++) {
+        ck_assert_ok(cvhp_isa_from_name(cvhp_isa_name(all_isas[k]), &isa));
+        ck_assert_int_eq(isa, all_isas[k]);
+    }
+    ck_assert_ok(cvhp_isa_from_name("AVX2", &isa));
+    ck_assert_int_eq(isa, CVHP_ISA_AVX2);
+    ck_assert_ok(cvhp_isa_from_name("avx-512", &isa));
+    ck_assert_int_eq(isa, CVHP_ISA_AVX512);
+    ck_assert_ok(cvhp_isa_from_name("none", &isa));
+    ck_assert_int_eq(isa, CVHP_ISA_SCALAR);
+    ck_assert_status(cvhp_isa_from_name("mmx", &isa), CVHP_ERR_INVALID_VALUE);
+    ck_assert_status(cvhp_isa_from_name(NULL, &isa), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_str_eq(cvhp_isa_name((cvhp_isa)12345), "unknown");
+    ck_assert_status(cvhp_set_max_isa((cvhp_isa)12345), CVHP_ERR_INVALID_ARGUMENT);
+#if defined(__x86_64__)
+    ck_assert_status(cvhp_set_max_isa(CVHP_ISA_NEON), CVHP_ERR_UNSUPPORTED);
+    ck_assert(!cvhp_isa_compiled(CVHP_ISA_NEON));
+#elif defined(__aarch64__)
+    ck_assert_status(cvhp_set_max_isa(CVHP_ISA_AVX2), CVHP_ERR_UNSUPPORTED);
+#endif
+    ck_assert(cvhp_isa_compiled(CVHP_ISA_SCALAR));
+    ck_assert(cvhp_isa_supported(CVHP_ISA_SCALAR));
+    ck_assert(!cvhp_isa_compiled(CVHP_ISA_AUTO));
+    /* a cap above the CPU's level has no effect beyond the CPU's level */
+    ck_assert_ok(cvhp_set_max_isa(CVHP_ISA_SCALAR));
+    ck_assert_int_eq(cvhp_active_isa(), CVHP_ISA_SCALAR);
+    ck_assert_ok(cvhp_set_max_isa(CVHP_ISA_AUTO));
+    ck_assert_int_eq(cvhp_active_isa(), cvhp_cpu_isa());
+    ck_assert(cvhp_isa_supported(cvhp_cpu_isa()));
+}
+END_TEST
+
+/* CVHP_MAX_ISA is read once, when the library first detects the CPU: re-run
+ * this test binary in a fresh process (check_main.c answers
+ * --print-active-isa) so detection has not happened yet, even when CK_FORK=no. */
+static int child_active_isa_with_env(const char *value)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("CVHP_MAX_ISA", value, 1);
+        char *argv[] = {(char *)"self", (char *)"--print-active-isa", NULL};
+        execv("/proc/self/exe", argv);
+        _exit(255);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
+}
+
+START_TEST(env_variable_caps_isa)
+{
+    ck_assert_int_eq(child_active_isa_with_env("scalar"), CVHP_ISA_SCALAR);
+    ck_assert_int_eq(child_active_isa_with_env("bogus"), (int)cvhp_cpu_isa());
+    if (cvhp_isa_supported(CVHP_ISA_AVX2))
+        ck_assert_int_eq(child_active_isa_with_env("avx2"), CVHP_ISA_AVX2);
+}
+END_TEST
+
+START_TEST(build_info_describes_build)
+{
+    const char *info = cvhp_build_info();
+    ck_assert_ptr_nonnull(strstr(info, CVHP_VERSION_STRING));
+    ck_assert_ptr_nonnull(strstr(info, "isa compiled=scalar"));
+    ck_assert_ptr_nonnull(strstr(info, cvhp_have_openmp() ? "openmp=on" : "openmp=off"));
+    char active[64];
+    snprintf(active, sizeof active, "active=%s", cvhp_isa_name(cvhp_active_isa()));
+    ck_assert_ptr_nonnull(strstr(info, active));
+#if CVHP_HAVE_AVX2
+    ck_assert_ptr_nonnull(strstr(info, "avx2"));
+#endif
+    ck_assert_int_ge(cvhp_default_threads(), 1);
+}
+END_TEST
+
+Suite *cvhp_test_suite(void)
+{
+    Suite *s = suite_create("simd");
+    TCase *tc = tcase_create("dispatch");
+    tcase_add_test(tc, box_area_every_isa_matches_scalar);
+    tcase_add_test(tc, box_area_large_direct_variants);
+    tcase_add_test(tc, box_area_semantics);
+    tcase_add_test(tc, box_area_bad_arguments);
+    tcase_add_test(tc, isa_names_and_caps);
+    tcase_add_test(tc, env_variable_caps_isa);
+    tcase_add_test(tc, build_info_describes_build);
+    suite_add_tcase(s, tc);
+    return s;
+}
