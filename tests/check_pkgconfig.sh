@@ -1,10 +1,13 @@
 #!/bin/sh
 # Compiles and runs a one-file C program with nothing but the flags that
 # pkg-config gives for the build tree's uninstalled cvhp.pc.
-# Usage: check_pkgconfig.sh BUILDDIR CC
+# Usage: check_pkgconfig.sh BUILDDIR CC [EXTRA_CFLAGS...]
+# (EXTRA_CFLAGS: the sanitizer flags when the library was built with them)
 set -eu
 build=$1
 cc=${2:-cc}
+shift 2
+extra="$*"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export PKG_CONFIG_PATH="$build/meson-uninstalled${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
@@ -25,5 +28,5 @@ int main(void) {
 }
 C
 # shellcheck disable=SC2086
-"$cc" -std=c11 $cflags "$tmp/prog.c" -o "$tmp/prog" $libs -Wl,-rpath,"$libdir"
+"$cc" -std=c11 $extra $cflags "$tmp/prog.c" -o "$tmp/prog" $libs -Wl,-rpath,"$libdir"
 "$tmp/prog"

@@ -19,4 +19,10 @@ int cli_wants_help(int argc, char **argv);
 /* Print "cvhp: what: <last error message> (STATUS)" to stderr; returns CLI_EXIT_FAILURE. */
 int cli_fail(cvhp_status st, const char *what);
 
+/* Monotonic clock in milliseconds. */
+double cli_now_ms(void);
+
+/* Subcommands, one source file each (tools/cmd_*.c). */
+int cmd_demo(int argc, char **argv);
+
 #endif

@@ -15,6 +15,7 @@ static int cmd_info(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const cli_command commands[] = {
+    {"demo", "run libcvhp on the bundled sample data, step by step", cmd_demo},
     {"info", "print build information, detected and active instruction set, threads", cmd_info},
     {"version", "print the library version", cmd_version},
 };
