@@ -49,6 +49,23 @@ static inline bool cvhp__mul_size(size_t a, size_t b, size_t *out)
     return !__builtin_mul_overflow(a, b, out);
 }
 
+/* ---- text building for the two-call size pattern (strbuf.c) ---- */
+/* Appends while there is room and always counts the full length, so one pass
+ * both fills a caller's buffer and learns the size it needs. */
+typedef struct cvhp__sb {
+    char *buf;  /* may be NULL when cap is 0 */
+    size_t cap; /* bytes available in buf, including the final NUL */
+    size_t len; /* full length of the text so far */
+} cvhp__sb;
+void cvhp__sb_putn(cvhp__sb *sb, const char *s, size_t n);
+void cvhp__sb_puts(cvhp__sb *sb, const char *s);
+void cvhp__sb_printf(cvhp__sb *sb, const char *fmt, ...) CVHP_PRINTF(2, 3);
+/* JSON string literal with escapes. */
+void cvhp__sb_json_string(cvhp__sb *sb, const char *s);
+/* NUL-terminate (truncating if needed) and report: *needed = len + 1;
+ * CVHP_ERR_BUFFER_TOO_SMALL when it did not fit. what names the caller. */
+cvhp_status cvhp__sb_finish(cvhp__sb *sb, size_t *needed, const char *what);
+
 /* ---- CPU dispatch (cpu.c) ---- */
 /* The active level (detected, lowered by the cap). Cheap: one atomic load
  * after the first call. */

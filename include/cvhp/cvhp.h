@@ -7,5 +7,7 @@
 #include "common.h"
 #include "runtime.h"
 #include "boxes.h"
+#include "params.h"
+#include "config.h"
 
 #endif /* CVHP_H */
