@@ -24,5 +24,7 @@ double cli_now_ms(void);
 
 /* Subcommands, one source file each (tools/cmd_*.c). */
 int cmd_demo(int argc, char **argv);
+int cmd_params(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 #endif

@@ -16,6 +16,8 @@ static int cmd_version(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"demo", "run libcvhp on the bundled sample data, step by step", cmd_demo},
+    {"params", "print the effective parameter table of a task (or all of it as Markdown)", cmd_params},
+    {"validate", "check a JSON config and print its diagnostics", cmd_validate},
     {"info", "print build information, detected and active instruction set, threads", cmd_info},
     {"version", "print the library version", cmd_version},
 };
