@@ -146,8 +146,10 @@ static cvhp_status parse_doc(const char *text, size_t len, json_t **out)
     if (*out == NULL)
         return cvhp__error(CVHP_ERR_PARSE, "JSON line %d, column %d: %s", err.line, err.column, err.text);
     if (!json_is_object(*out)) {
+        cvhp__error(CVHP_ERR_PARSE, "JSON: the document must be an object, not %s", json_type_name(*out));
         json_decref(*out);
-        return cvhp__error(CVHP_ERR_PARSE, "JSON: the document must be an object, not %s", json_type_name(*out));
+        *out = NULL;
+        return CVHP_ERR_PARSE;
     }
     return CVHP_OK;
 }

@@ -177,11 +177,18 @@ END_TEST
  * --print-active-isa) so detection has not happened yet, even when CK_FORK=no. */
 static int child_active_isa_with_env(const char *value)
 {
+    /* resolve the path first: under valgrind /proc/self/exe is valgrind itself
+     * for execv, while readlink reports the test binary */
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return -1;
+    self[n] = '\0';
     pid_t pid = fork();
     if (pid == 0) {
         setenv("CVHP_MAX_ISA", value, 1);
-        char *argv[] = {(char *)"self", (char *)"--print-active-isa", NULL};
-        execv("/proc/self/exe", argv);
+        char *argv[] = {self, (char *)"--print-active-isa", NULL};
+        execv(self, argv);
         _exit(255);
     }
     int status = 0;
