@@ -1,0 +1,57 @@
+#!/bin/sh
+# The cvhp command line: exit codes and output of params and validate.
+# Usage: check_cli.sh CVHP_TOOL SRCROOT
+set -u
+tool=$1
+data=$2/tests/data/configs
+fail=0
+expect() { # expect CODE DESCRIPTION -- command...
+  want=$1; what=$2; shift 3
+  out=$("$@" 2>&1); got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL: $what: exit $got, expected $want"; echo "$out"; fail=1
+  fi
+  LAST_OUT=$out
+}
+contains() {
+  case "$LAST_OUT" in *"$1"*) ;; *) echo "FAIL: output lacks '$1':"; echo "$LAST_OUT"; fail=1 ;; esac
+}
+
+expect 0 "version" -- "$tool" --version
+contains "cvhp 0."
+expect 2 "no command" -- "$tool"
+expect 2 "unknown command" -- "$tool" frobnicate
+expect 0 "info" -- "$tool" info
+contains "isa active:"
+
+expect 0 "params yolov5" -- "$tool" params --task object_detection --model yolov5
+contains "number_of_epochs                 30                       default"
+contains "model_name                       yolov5                   set"
+expect 0 "params --set" -- "$tool" params --task multiclass --set learning_rate=0.2
+contains "learning_rate                    0.2                      set"
+expect 2 "params without task" -- "$tool" params
+expect 2 "params bad task" -- "$tool" params --task painting
+expect 1 "params bad model" -- "$tool" params --task multiclass --model yolov5
+contains "model_name: yolov5 is not a model for image-classification"
+expect 1 "params bad --set" -- "$tool" params --task multiclass --set learning_rate=3
+
+if "$tool" info | grep -q 'json=on'; then
+  expect 0 "validate good" -- "$tool" validate "$data/yolo_tiled.json"
+  contains "0 errors, 0 warnings"
+  expect 1 "validate rules" -- "$tool" validate "$data/bad_rules.json"
+  contains "error: min_size: does not apply to image-classification [not_for_task]"
+  contains "error: training_crop_size: 384 differs from validation_crop_size 224; vitb16r224 needs them equal [vit_crop_mismatch]"
+  contains "error: layers_to_freeze: 14 exceeds the 13 layers of vit (vitb16r224)"
+  contains "warning: momentum: only used by sgd; ignored with optimizer adam [unused_by_optimizer]"
+  contains "3 errors, 1 warning"
+  expect 1 "validate malformed" -- "$tool" validate "$data/malformed.json"
+  contains "JSON line 5, column"
+  expect 1 "validate task mismatch" -- "$tool" validate "$data/yolo_tiled.json" --task multiclass
+  expect 1 "validate missing file" -- "$tool" validate "$data/nope.json"
+  expect 2 "validate no file" -- "$tool" validate
+else
+  expect 1 "validate without json" -- "$tool" validate "$data/yolo_tiled.json"
+  contains "not built with JSON support"
+fi
+[ $fail -eq 0 ] && echo "ok: cvhp command line"
+exit $fail
