@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT
+ * AArch64 Advanced SIMD inner loops of box_iou and NMS: 4 candidates per step.
+ * vmaxq/vminq would return NaN for NaN inputs where the x86 and scalar code
+ * return an operand, so the max/min are written as compare-and-select with
+ * the scalar references' operand order (kernels.h). */
+#include <arm_neon.h>
+#include <string.h>
+
+#include "../kernels.h"
+
+/* a > b ? a : b and a < b ? a : b, lane-wise, NaN-faithful to the scalar code */
+static inline float32x4_t sel_max(float32x4_t a, float32x4_t b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
+static inline float32x4_t sel_min(float32x4_t a, float32x4_t b) { return vbslq_f32(vcltq_f32(a, b), a, b); }
+
+void cvhp__iou_row_neon(const float box[5], const float *bx1, const float *by1, const float *bx2,
+                        const float *by2, const float *barea, size_t n, float *out)
+{
+    const float32x4_t ax1 = vdupq_n_f32(box[0]), ay1 = vdupq_n_f32(box[1]);
+    const float32x4_t ax2 = vdupq_n_f32(box[2]), ay2 = vdupq_n_f32(box[3]);
+    const float32x4_t aa = vdupq_n_f32(box[4]), zero = vdupq_n_f32(0.0f);
+    size_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+        float32x4_t w = vsubq_f32(sel_min(ax2, vld1q_f32(bx2 + j)), sel_max(ax1, vld1q_f32(bx1 + j)));
+        float32x4_t h = vsubq_f32(sel_min(ay2, vld1q_f32(by2 + j)), sel_max(ay1, vld1q_f32(by1 + j)));
+        w = sel_max(zero, w);
+        h = sel_max(zero, h);
+        float32x4_t inter = vmulq_f32(w, h);
+        float32x4_t uni = vsubq_f32(vaddq_f32(aa, vld1q_f32(barea + j)), inter);
+        vst1q_f32(out + j, vdivq_f32(inter, uni));
+    }
+    cvhp__iou_row_scalar(box, bx1 + j, by1 + j, bx2 + j, by2 + j, barea + j, n - j, out + j);
+}
+
+size_t cvhp__suppress_neon(const float kept[5], const float *x1, const float *y1, const float *x2, const float *y2,
+                           const float *area, uint8_t *dead, size_t start, size_t end, float fmin)
+{
+    const float32x4_t kx1 = vdupq_n_f32(kept[0]), ky1 = vdupq_n_f32(kept[1]);
+    const float32x4_t kx2 = vdupq_n_f32(kept[2]), ky2 = vdupq_n_f32(kept[3]);
+    const float32x4_t ka = vdupq_n_f32(kept[4]), zero = vdupq_n_f32(0.0f), thr = vdupq_n_f32(fmin);
+    size_t killed = 0, j = start;
+    for (; j + 4 <= end; j += 4) {
+        uint32_t d4;
+        memcpy(&d4, dead + j, 4);
+        if (d4 == 0x01010101u)
+            continue;
+        float32x4_t xx1 = sel_max(vld1q_f32(x1 + j), kx1), yy1 = sel_max(vld1q_f32(y1 + j), ky1);
+        float32x4_t xx2 = sel_min(vld1q_f32(x2 + j), kx2), yy2 = sel_min(vld1q_f32(y2 + j), ky2);
+        float32x4_t w = sel_max(vsubq_f32(xx2, xx1), zero), h = sel_max(vsubq_f32(yy2, yy1), zero);
+        float32x4_t inter = vmulq_f32(w, h);
+        float32x4_t ovr = vdivq_f32(inter, vsubq_f32(vaddq_f32(ka, vld1q_f32(area + j)), inter));
+        uint32x4_t ge = vcgeq_f32(ovr, thr);
+        if (vmaxvq_u32(ge) == 0)
+            continue;
+        uint32_t lanes[4];
+        vst1q_u32(lanes, ge);
+        for (int l = 0; l < 4; l++)
+            if (lanes[l] && !dead[j + (size_t)l]) {
+                dead[j + (size_t)l] = 1;
+                killed++;
+            }
+    }
+    for (; j < end; j++) {
+        if (dead[j])
+            continue;
+        if (cvhp__tv_iou(kept, x1[j], y1[j], x2[j], y2[j], area[j]) >= fmin) {
+            dead[j] = 1;
+            killed++;
+        }
+    }
+    return killed;
+}

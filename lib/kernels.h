@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT
+ * Internal interfaces of the box kernels: the per-ISA inner loops and the
+ * sorting helpers. Each inner loop has a scalar reference in boxes.c/nms.c
+ * that every SIMD variant must match bit for bit. */
+#ifndef CVHP_KERNELS_H
+#define CVHP_KERNELS_H
+
+#include "internal.h"
+
+/* ---- sorting (sort.c) ---- */
+/* Key whose ascending order is descending score (NaN first, -0 == +0). */
+uint32_t cvhp__score_key_desc(float s);
+/* Stable LSD radix sorts of (key, val) pairs; t* are scratch of n entries. */
+void cvhp__radix_u32(uint32_t *key, uint32_t *val, uint32_t *tkey, uint32_t *tval, size_t n);
+void cvhp__radix_u64(uint64_t *key, uint32_t *val, uint64_t *tkey, uint32_t *tval, size_t n);
+
+/* ---- IoU matrix rows ----
+ * out[j] = IoU(box, b[j]) for j in [0, n), b in structure-of-arrays form
+ * (x1, y1, x2, y2, area), box = {x1, y1, x2, y2, area}. */
+typedef void (*cvhp__iou_row_fn)(const float box[5], const float *bx1, const float *by1, const float *bx2,
+                                 const float *by2, const float *barea, size_t n, float *out);
+CVHP_DECLARE_ISA_VARIANTS(void, cvhp__iou_row,
+                          (const float box[5], const float *bx1, const float *by1, const float *bx2,
+                           const float *by2, const float *barea, size_t n, float *out));
+
+/* ---- NMS suppression sweep ----
+ * For j in [start, end): if IoU(kept, j) >= fmin with torchvision's
+ * arithmetic (std::max/std::min operand order, kept box first) then
+ * dead[j] = 1. Returns how many j turned from alive to dead. */
+typedef size_t (*cvhp__suppress_fn)(const float kept[5], const float *x1, const float *y1, const float *x2,
+                                    const float *y2, const float *area, uint8_t *dead, size_t start, size_t end,
+                                    float fmin);
+CVHP_DECLARE_ISA_VARIANTS(size_t, cvhp__suppress,
+                          (const float kept[5], const float *x1, const float *y1, const float *x2, const float *y2,
+                           const float *area, uint8_t *dead, size_t start, size_t end, float fmin));
+
+/* The variant for the active ISA (records cvhp__last_dispatch). */
+cvhp__iou_row_fn cvhp__pick_iou_row(void);
+cvhp__suppress_fn cvhp__pick_suppress(void);
+
+/* Scalar building blocks with the exact semantics the SIMD code reproduces. */
+static inline float cvhp__vmax(float a, float b) { return a > b ? a : b; } /* _mm_max_ps(a, b) */
+static inline float cvhp__vmin(float a, float b) { return a < b ? a : b; } /* _mm_min_ps(a, b) */
+
+/* torchvision's nms_kernel pair test, kept box k first, candidate j second:
+ * std::max(k, j) == _mm_max_ps(j, k), std::min(k, j) == _mm_min_ps(j, k). */
+static inline float cvhp__tv_iou(const float k[5], float x1, float y1, float x2, float y2, float area)
+{
+    float xx1 = cvhp__vmax(x1, k[0]), yy1 = cvhp__vmax(y1, k[1]);
+    float xx2 = cvhp__vmin(x2, k[2]), yy2 = cvhp__vmin(y2, k[3]);
+    float w = cvhp__vmax(xx2 - xx1, 0.0f), h = cvhp__vmax(yy2 - yy1, 0.0f);
+    float inter = w * h;
+    return inter / (k[4] + area - inter);
+}
+
+/* torchvision.ops.box_iou's arithmetic for one pair (a first): maximum and
+ * minimum of the corners, clamp(min=0) as 0 > d ? 0 : d (keeps -0 and NaN). */
+static inline float cvhp__iou_pair(const float a[5], float x1, float y1, float x2, float y2, float area)
+{
+    float w = cvhp__vmax(0.0f, cvhp__vmin(a[2], x2) - cvhp__vmax(a[0], x1));
+    float h = cvhp__vmax(0.0f, cvhp__vmin(a[3], y2) - cvhp__vmax(a[1], y1));
+    float inter = w * h;
+    return inter / ((a[4] + area) - inter);
+}
+
+#endif

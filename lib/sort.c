@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT
+ * Stable sorts for NMS: scores descending (ties by index, NaN first, -0 == +0)
+ * and 64-bit class keys ascending, both LSD radix with 11-bit digits, so the
+ * order is fully determined by the input (torchvision's CPU sort is not). */
+#include <string.h>
+
+#include "kernels.h"
+
+uint32_t cvhp__score_key_desc(float s)
+{
+    uint32_t b;
+    memcpy(&b, &s, 4);
+    if ((b & 0x7f800000u) == 0x7f800000u && (b & 0x007fffffu)) /* NaN: above everything */
+        return 0;
+    if (b == 0x80000000u) /* -0 sorts with +0 */
+        b = 0;
+    uint32_t asc = (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+    return ~asc;
+}
+
+/* Stable insertion sort for short inputs. */
+static void insertion_u32(uint32_t *key, uint32_t *val, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t k = key[i], v = val[i];
+        size_t j = i;
+        while (j > 0 && key[j - 1] > k) {
+            key[j] = key[j - 1];
+            val[j] = val[j - 1];
+            j--;
+        }
+        key[j] = k;
+        val[j] = v;
+    }
+}
+
+void cvhp__radix_u32(uint32_t *key, uint32_t *val, uint32_t *tkey, uint32_t *tval, size_t n)
+{
+    if (n < 64) {
+        insertion_u32(key, val, n);
+        return;
+    }
+    uint32_t hist[3][2048];
+    memset(hist, 0, sizeof hist);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t k = key[i];
+        hist[0][k & 2047]++;
+        hist[1][(k >> 11) & 2047]++;
+        hist[2][k >> 22]++;
+    }
+    uint32_t *sk = key, *sv = val, *dk = tkey, *dv = tval;
+    for (int pass = 0; pass < 3; pass++) {
+        const int shift = 11 * pass;
+        uint32_t *h = hist[pass];
+        /* a pass whose digit is the same for every key changes nothing */
+        if (h[(sk[0] >> shift) & 2047] == n)
+            continue;
+        uint32_t sum = 0;
+        for (int d = 0; d < 2048; d++) {
+            uint32_t c = h[d];
+            h[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint32_t k = sk[i];
+            uint32_t pos = h[(k >> shift) & 2047]++;
+            dk[pos] = k;
+            dv[pos] = sv[i];
+        }
+        uint32_t *t = sk;
+        sk = dk, dk = t;
+        t = sv, sv = dv, dv = t;
+    }
+    if (sk != key) {
+        memcpy(key, sk, n * sizeof *key);
+        memcpy(val, sv, n * sizeof *val);
+    }
+}
+
+void cvhp__radix_u64(uint64_t *key, uint32_t *val, uint64_t *tkey, uint32_t *tval, size_t n)
+{
+    uint64_t *sk = key, *dk = tkey;
+    uint32_t *sv = val, *dv = tval;
+    for (int shift = 0; shift < 64; shift += 11) {
+        uint32_t h[2048];
+        memset(h, 0, sizeof h);
+        for (size_t i = 0; i < n; i++)
+            h[(sk[i] >> shift) & 2047]++;
+        if (n == 0 || h[(sk[0] >> shift) & 2047] == n)
+            continue;
+        uint32_t sum = 0;
+        for (int d = 0; d < 2048; d++) {
+            uint32_t c = h[d];
+            h[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint32_t pos = h[(sk[i] >> shift) & 2047]++;
+            dk[pos] = sk[i];
+            dv[pos] = sv[i];
+        }
+        uint64_t *t = sk;
+        sk = dk, dk = t;
+        uint32_t *tv = sv;
+        sv = dv, dv = tv;
+    }
+    if (sk != key) {
+        memcpy(key, sk, n * sizeof *key);
+        memcpy(val, sv, n * sizeof *val);
+    }
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT
+ * AVX2 inner loops of box_iou and NMS: 8 candidates per step, the same IEEE
+ * operations in the same operand order as the scalar references in
+ * kernels.h, so results are bit-identical. */
+#include <immintrin.h>
+#include <string.h>
+
+#include "../kernels.h"
+
+void cvhp__iou_row_avx2(const float box[5], const float *bx1, const float *by1, const float *bx2,
+                        const float *by2, const float *barea, size_t n, float *out)
+{
+    const __m256 ax1 = _mm256_set1_ps(box[0]), ay1 = _mm256_set1_ps(box[1]);
+    const __m256 ax2 = _mm256_set1_ps(box[2]), ay2 = _mm256_set1_ps(box[3]);
+    const __m256 aa = _mm256_set1_ps(box[4]), zero = _mm256_setzero_ps();
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m256 w = _mm256_sub_ps(_mm256_min_ps(ax2, _mm256_loadu_ps(bx2 + j)),
+                                 _mm256_max_ps(ax1, _mm256_loadu_ps(bx1 + j)));
+        __m256 h = _mm256_sub_ps(_mm256_min_ps(ay2, _mm256_loadu_ps(by2 + j)),
+                                 _mm256_max_ps(ay1, _mm256_loadu_ps(by1 + j)));
+        w = _mm256_max_ps(zero, w);
+        h = _mm256_max_ps(zero, h);
+        __m256 inter = _mm256_mul_ps(w, h);
+        __m256 uni = _mm256_sub_ps(_mm256_add_ps(aa, _mm256_loadu_ps(barea + j)), inter);
+        _mm256_storeu_ps(out + j, _mm256_div_ps(inter, uni));
+    }
+    cvhp__iou_row_scalar(box, bx1 + j, by1 + j, bx2 + j, by2 + j, barea + j, n - j, out + j);
+}
+
+size_t cvhp__suppress_avx2(const float kept[5], const float *x1, const float *y1, const float *x2, const float *y2,
+                           const float *area, uint8_t *dead, size_t start, size_t end, float fmin)
+{
+    const __m256 kx1 = _mm256_set1_ps(kept[0]), ky1 = _mm256_set1_ps(kept[1]);
+    const __m256 kx2 = _mm256_set1_ps(kept[2]), ky2 = _mm256_set1_ps(kept[3]);
+    const __m256 ka = _mm256_set1_ps(kept[4]), zero = _mm256_setzero_ps();
+    const __m256 thr = _mm256_set1_ps(fmin);
+    size_t killed = 0, j = start;
+    for (; j + 8 <= end; j += 8) {
+        uint64_t d8;
+        memcpy(&d8, dead + j, 8);
+        if (d8 == 0x0101010101010101ull) /* all eight already dead */
+            continue;
+        __m256 xx1 = _mm256_max_ps(_mm256_loadu_ps(x1 + j), kx1);
+        __m256 yy1 = _mm256_max_ps(_mm256_loadu_ps(y1 + j), ky1);
+        __m256 xx2 = _mm256_min_ps(_mm256_loadu_ps(x2 + j), kx2);
+        __m256 yy2 = _mm256_min_ps(_mm256_loadu_ps(y2 + j), ky2);
+        __m256 w = _mm256_max_ps(_mm256_sub_ps(xx2, xx1), zero);
+        __m256 h = _mm256_max_ps(_mm256_sub_ps(yy2, yy1), zero);
+        __m256 inter = _mm256_mul_ps(w, h);
+        __m256 ovr = _mm256_div_ps(inter, _mm256_sub_ps(_mm256_add_ps(ka, _mm256_loadu_ps(area + j)), inter));
+        unsigned m = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(ovr, thr, _CMP_GE_OQ));
+        if (m == 0)
+            continue;
+        for (unsigned b = m; b; b &= b - 1) {
+            unsigned l = (unsigned)__builtin_ctz(b);
+            killed += dead[j + l] == 0;
+            dead[j + l] = 1;
+        }
+    }
+    for (; j < end; j++) {
+        if (dead[j])
+            continue;
+        if (cvhp__tv_iou(kept, x1[j], y1[j], x2[j], y2[j], area[j]) >= fmin) {
+            dead[j] = 1;
+            killed++;
+        }
+    }
+    return killed;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT
+ * AVX-512 inner loops of box_iou and NMS: 16 candidates per step, the same
+ * IEEE operations in the same operand order as the scalar references in
+ * kernels.h, so results are bit-identical. */
+#include <immintrin.h>
+
+#include "../kernels.h"
+
+void cvhp__iou_row_avx512(const float box[5], const float *bx1, const float *by1, const float *bx2,
+                          const float *by2, const float *barea, size_t n, float *out)
+{
+    const __m512 ax1 = _mm512_set1_ps(box[0]), ay1 = _mm512_set1_ps(box[1]);
+    const __m512 ax2 = _mm512_set1_ps(box[2]), ay2 = _mm512_set1_ps(box[3]);
+    const __m512 aa = _mm512_set1_ps(box[4]), zero = _mm512_setzero_ps();
+    size_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        __m512 w = _mm512_sub_ps(_mm512_min_ps(ax2, _mm512_loadu_ps(bx2 + j)),
+                                 _mm512_max_ps(ax1, _mm512_loadu_ps(bx1 + j)));
+        __m512 h = _mm512_sub_ps(_mm512_min_ps(ay2, _mm512_loadu_ps(by2 + j)),
+                                 _mm512_max_ps(ay1, _mm512_loadu_ps(by1 + j)));
+        w = _mm512_max_ps(zero, w);
+        h = _mm512_max_ps(zero, h);
+        __m512 inter = _mm512_mul_ps(w, h);
+        __m512 uni = _mm512_sub_ps(_mm512_add_ps(aa, _mm512_loadu_ps(barea + j)), inter);
+        _mm512_storeu_ps(out + j, _mm512_div_ps(inter, uni));
+    }
+    cvhp__iou_row_scalar(box, bx1 + j, by1 + j, bx2 + j, by2 + j, barea + j, n - j, out + j);
+}
+
+size_t cvhp__suppress_avx512(const float kept[5], const float *x1, const float *y1, const float *x2,
+                             const float *y2, const float *area, uint8_t *dead, size_t start, size_t end,
+                             float fmin)
+{
+    const __m512 kx1 = _mm512_set1_ps(kept[0]), ky1 = _mm512_set1_ps(kept[1]);
+    const __m512 kx2 = _mm512_set1_ps(kept[2]), ky2 = _mm512_set1_ps(kept[3]);
+    const __m512 ka = _mm512_set1_ps(kept[4]), zero = _mm512_setzero_ps();
+    const __m512 thr = _mm512_set1_ps(fmin);
+    const __m128i zero8 = _mm_setzero_si128();
+    size_t killed = 0, j = start;
+    for (; j + 16 <= end; j += 16) {
+        __m128i d16 = _mm_loadu_si128((const __m128i *)(dead + j));
+        __mmask16 alive = _mm_cmpeq_epi8_mask(d16, zero8);
+        if (alive == 0)
+            continue;
+        __m512 xx1 = _mm512_max_ps(_mm512_loadu_ps(x1 + j), kx1);
+        __m512 yy1 = _mm512_max_ps(_mm512_loadu_ps(y1 + j), ky1);
+        __m512 xx2 = _mm512_min_ps(_mm512_loadu_ps(x2 + j), kx2);
+        __m512 yy2 = _mm512_min_ps(_mm512_loadu_ps(y2 + j), ky2);
+        __m512 w = _mm512_max_ps(_mm512_sub_ps(xx2, xx1), zero);
+        __m512 h = _mm512_max_ps(_mm512_sub_ps(yy2, yy1), zero);
+        __m512 inter = _mm512_mul_ps(w, h);
+        __m512 ovr = _mm512_div_ps(inter, _mm512_sub_ps(_mm512_add_ps(ka, _mm512_loadu_ps(area + j)), inter));
+        __mmask16 kill = _mm512_mask_cmp_ps_mask(alive, ovr, thr, _CMP_GE_OQ);
+        if (kill == 0)
+            continue;
+        killed += (size_t)__builtin_popcount(kill);
+        _mm_storeu_si128((__m128i *)(dead + j), _mm_mask_mov_epi8(d16, kill, _mm_set1_epi8(1)));
+    }
+    for (; j < end; j++) {
+        if (dead[j])
+            continue;
+        if (cvhp__tv_iou(kept, x1[j], y1[j], x2[j], y2[j], area[j]) >= fmin) {
+            dead[j] = 1;
+            killed++;
+        }
+    }
+    return killed;
+}

@@ -1,0 +1,604 @@
+/* SPDX-License-Identifier: MIT
+ * Box kernels against torchvision and OpenCV (golden data from
+ * tests/gen_golden_boxes.py) on every instruction set this CPU runs and with
+ * 1 and 2 threads; against a naive in-test greedy NMS on random inputs; the
+ * ONNX NonMaxSuppression specification's examples; and every bad input. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../lib/kernels.h"
+#include "cvhp_test.h"
+#include "golden.h"
+
+static const cvhp_isa isas[] = {CVHP_ISA_SCALAR, CVHP_ISA_AVX2, CVHP_ISA_AVX512, CVHP_ISA_NEON};
+#define N_ISAS 4
+
+/* Runs body for every runnable ISA with the cap set; restores AUTO. */
+#define FOR_EACH_ISA(isa_var)                                                               \
+    for (size_t isa_i_ = 0; isa_i_ < N_ISAS; isa_i_++)                                      \
+        for (cvhp_isa isa_var = isas[isa_i_]; cvhp_isa_supported(isa_var) &&               \
+                                              cvhp_set_max_isa(isa_var) == CVHP_OK;         \
+             isa_var = (cvhp_isa)0)
+
+static void restore_isa(void) { cvhp_set_max_isa(CVHP_ISA_AUTO); }
+
+static int64_t cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+static int cmp_i64_int(const void *a, const void *b) { return (int)cmp_i64(a, b); }
+
+static void check_nms_file(const char *file, int batched)
+{
+    golden_file *g = golden_load(file);
+    int64_t *keep = NULL;
+    size_t compared = 0;
+    FOR_EACH_ISA(isa)
+    {
+        for (int threads = 1; threads <= 2; threads++) {
+            for (size_t ci = 0; ci < g->ncases; ci++) {
+                const golden_case *c = &g->cases[ci];
+                size_t nb, ns, nt, ni = 0;
+                const float *boxes = golden_get(c, "boxs", 'f', &nb);
+                const float *scores = golden_get(c, "scor", 'f', &ns);
+                const double *thr = golden_get(c, "thrs", 'd', &nt);
+                const int64_t *idxs = golden_get(c, "idxs", 'q', &ni);
+                const int sets = golden_get(c, "sets", 'u', NULL) != NULL;
+                ck_assert(boxes && scores && thr && nb == 4 * ns);
+                ck_assert(!batched || (idxs && ni == ns));
+                keep = realloc(keep, (ns + 1) * sizeof *keep);
+                for (size_t ti = 0; ti < nt; ti++) {
+                    char tag[16];
+                    snprintf(tag, sizeof tag, "kp%02u", (unsigned)(ti % 100));
+                    size_t nwant;
+                    const int64_t *want = golden_get(c, tag, 'q', &nwant);
+                    ck_assert_ptr_nonnull(want);
+                    cvhp_nms_options o;
+                    ck_assert_ok(cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION));
+                    o.iou_threshold = thr[ti];
+                    o.num_threads = threads;
+                    size_t nk = 0;
+                    if (batched)
+                        ck_assert_ok(cvhp_batched_nms(boxes, scores, idxs, ns, &o, keep, ns, &nk));
+                    else
+                        ck_assert_ok(cvhp_nms(boxes, scores, ns, &o, keep, ns, &nk));
+                    if (sets)
+                        qsort(keep, nk, sizeof *keep, cmp_i64_int);
+                    ck_assert_msg(nk == nwant, "%s %s t=%g isa=%s threads=%d: kept %zu, torchvision %zu", file,
+                                  c->name, thr[ti], cvhp_isa_name(isa), threads, nk, nwant);
+                    for (size_t k = 0; k < nk; k++)
+                        ck_assert_msg(keep[k] == want[k], "%s %s t=%g isa=%s: keep[%zu] = %lld, torchvision %lld",
+                                      file, c->name, thr[ti], cvhp_isa_name(isa), k, (long long)keep[k],
+                                      (long long)want[k]);
+                    compared++;
+                }
+            }
+        }
+    }
+    restore_isa();
+    ck_assert_uint_gt(compared, 100);
+    free(keep);
+    golden_free(g);
+}
+
+START_TEST(nms_matches_torchvision) { check_nms_file("nms.bin", 0); }
+END_TEST
+
+START_TEST(batched_nms_matches_torchvision) { check_nms_file("batched_nms.bin", 1); }
+END_TEST
+
+static int same_value(float a, float b) { return (isnan(a) && isnan(b)) || a == b; }
+
+START_TEST(box_ops_match_torchvision)
+{
+    golden_file *g = golden_load("box_ops.bin");
+    FOR_EACH_ISA(isa)
+    {
+        for (size_t ci = 0; ci < g->ncases; ci++) {
+            const golden_case *c = &g->cases[ci];
+            size_t na, nb, nm;
+            const float *a = golden_get(c, "boxa", 'f', &na);
+            const float *b = golden_get(c, "boxb", 'f', &nb);
+            const float *m = golden_get(c, "ioum", 'f', &nm);
+            na /= 4, nb /= 4;
+            ck_assert_uint_eq(nm, na * nb);
+            float *out = malloc(nm * sizeof *out);
+            for (int threads = 1; threads <= 2; threads++) {
+                ck_assert_ok(cvhp_box_iou(a, na, b, nb, out, threads));
+                for (size_t k = 0; k < nm; k++)
+                    ck_assert_msg(same_value(out[k], m[k]), "%s iou[%zu] isa=%s: %a vs torchvision %a", c->name, k,
+                                  cvhp_isa_name(isa), (double)out[k], (double)m[k]);
+            }
+            const float *area = golden_get(c, "area", 'f', NULL);
+            ck_assert_ok(cvhp_box_area(a, na, out));
+            for (size_t k = 0; k < na; k++)
+                ck_assert(same_value(out[k], area[k]));
+            const float *clip = golden_get(c, "clip", 'f', NULL);
+            ck_assert_ok(cvhp_box_clip(a, na, 640, 480, out));
+            for (size_t k = 0; k < 4 * na; k++)
+                ck_assert_msg(same_value(out[k], clip[k]), "%s clip[%zu]: %g vs %g", c->name, k, (double)out[k],
+                              (double)clip[k]);
+            size_t nsmall, nk;
+            const int64_t *small = golden_get(c, "smal", 'q', &nsmall);
+            int64_t *keep = malloc(na * sizeof *keep);
+            ck_assert_ok(cvhp_box_remove_small(a, na, 20.0f, keep, &nk));
+            ck_assert_uint_eq(nk, nsmall);
+            for (size_t k = 0; k < nk; k++)
+                ck_assert_int_eq(keep[k], small[k]);
+            free(keep);
+            for (int s = 0; s < 3; s++)
+                for (int d = 0; d < 3; d++) {
+                    char tag[16];
+                    snprintf(tag, sizeof tag, "cv%d%d", s + 1, d + 1);
+                    const float *want = golden_get(c, tag, 'f', NULL);
+                    ck_assert_msg(want != NULL, "no %s", tag);
+                    ck_assert_ok(cvhp_box_convert(a, na, (cvhp_box_format)(s + 1), (cvhp_box_format)(d + 1), out));
+                    for (size_t k = 0; k < 4 * na; k++)
+                        ck_assert_msg(same_value(out[k], want[k]), "%s convert %s[%zu]: %a vs %a", c->name, tag, k,
+                                      (double)out[k], (double)want[k]);
+                }
+            free(out);
+        }
+    }
+    restore_isa();
+    golden_free(g);
+}
+END_TEST
+
+START_TEST(opencv_presets_match_cv2)
+{
+    golden_file *g = golden_load("opencv_nms.bin");
+    size_t nms_cases = 0, soft_cases = 0;
+    for (size_t ci = 0; ci < g->ncases; ci++) {
+        const golden_case *c = &g->cases[ci];
+        size_t nb, ns, nw, np;
+        const float *boxes = golden_get(c, "boxs", 'f', &nb);
+        const float *scores = golden_get(c, "scor", 'f', &ns);
+        const int64_t *want = golden_get(c, "keep", 'q', &nw);
+        const double *prm = golden_get(c, "prms", 'd', &np);
+        int64_t *keep = malloc((ns + 1) * sizeof *keep);
+        float *upd = malloc((ns + 1) * sizeof *upd);
+        size_t nk = 0;
+        if (strncmp(c->name, "nms_", 4) == 0) {
+            cvhp_nms_options o;
+            ck_assert_ok(cvhp_nms_options_init(&o, CVHP_NMS_PRESET_OPENCV));
+            o.score_threshold = prm[0];
+            o.iou_threshold = prm[1];
+            o.top_k = (int64_t)prm[2];
+            ck_assert_ok(cvhp_nms(boxes, scores, ns, &o, keep, ns, &nk));
+            nms_cases++;
+        } else {
+            ck_assert_ok(cvhp_soft_nms(boxes, scores, ns, (cvhp_soft_nms_method)(int)prm[0], (float)prm[2],
+                                       (float)prm[3], (float)prm[1], (size_t)prm[4], keep, upd, ns, &nk));
+            const float *wupd = golden_get(c, "upds", 'f', NULL);
+            for (size_t k = 0; k < nk && k < nw; k++)
+                ck_assert_msg(fabsf(upd[k] - wupd[k]) <= 1e-6f * fabsf(wupd[k]) + 1e-7f,
+                              "%s updated score %zu: %.9g vs cv2 %.9g", c->name, k, (double)upd[k], (double)wupd[k]);
+            soft_cases++;
+        }
+        ck_assert_msg(nk == nw, "%s: kept %zu, cv2 %zu", c->name, nk, nw);
+        for (size_t k = 0; k < nk; k++)
+            ck_assert_msg(keep[k] == want[k], "%s: keep[%zu] = %lld, cv2 %lld", c->name, k, (long long)keep[k],
+                          (long long)want[k]);
+        free(keep);
+        free(upd);
+    }
+    ck_assert_uint_gt(nms_cases, 10);
+    ck_assert_uint_gt(soft_cases, 4);
+    golden_free(g);
+}
+END_TEST
+
+/* ---- the ONNX NonMaxSuppression operator specification's examples ---- */
+
+static void onnx_run(const float *boxes, const float *scores, size_t n, int64_t max_out, float iou, float st,
+                     const int64_t *want, size_t nwant)
+{
+    cvhp_nms_options o;
+    ck_assert_ok(cvhp_nms_options_init(&o, CVHP_NMS_PRESET_ONNX));
+    o.iou_threshold = iou;
+    o.score_threshold = st;
+    o.top_k = max_out;
+    int64_t keep[16];
+    size_t nk;
+    ck_assert_ok(cvhp_nms(boxes, scores, n, &o, keep, 16, &nk));
+    ck_assert_uint_eq(nk, nwant);
+    for (size_t k = 0; k < nk; k++)
+        ck_assert_int_eq(keep[k], want[k]);
+}
+
+START_TEST(onnx_spec_examples)
+{
+    static const float boxes[] = {0.0f, 0.0f, 1.0f, 1.0f,  0.0f, 0.1f,  1.0f, 1.1f,  0.0f, -0.1f, 1.0f, 0.9f,
+                                  0.0f, 10.0f, 1.0f, 11.0f, 0.0f, 10.1f, 1.0f, 11.1f, 0.0f, 100.0f, 1.0f, 101.0f};
+    static const float flipped[] = {1.0f, 1.0f, 0.0f, 0.0f,  0.0f, 0.1f,  1.0f, 1.1f,  0.0f, 0.9f,   1.0f, -0.1f,
+                                    0.0f, 10.0f, 1.0f, 11.0f, 1.0f, 10.1f, 0.0f, 11.1f, 1.0f, 101.0f, 0.0f, 100.0f};
+    static const float scores[] = {0.9f, 0.75f, 0.6f, 0.95f, 0.5f, 0.3f};
+    /* ONNX boxes are [y1, x1, y2, x2]: IoU is symmetric in the axes, so they are used as given */
+    static const int64_t w305[] = {3, 0, 5}, w30[] = {3, 0}, w0[] = {0};
+    onnx_run(boxes, scores, 6, 3, 0.5f, 0.0f, w305, 3);   /* suppress_by_IOU */
+    onnx_run(flipped, scores, 6, 3, 0.5f, 0.0f, w305, 3); /* flipped_coordinates */
+    onnx_run(boxes, scores, 6, 2, 0.5f, 0.0f, w30, 2);    /* limit_output_size */
+    onnx_run(boxes, scores, 6, 3, 0.5f, 0.4f, w30, 2);    /* suppress_by_IOU_and_scores */
+    onnx_run(boxes, scores, 1, 3, 0.5f, 0.0f, w0, 1);     /* single_box */
+    float same[40];
+    float same_scores[10];
+    for (int i = 0; i < 10; i++) {
+        same[4 * i] = 0, same[4 * i + 1] = 0, same[4 * i + 2] = 1, same[4 * i + 3] = 1;
+        same_scores[i] = 0.9f;
+    }
+    onnx_run(same, same_scores, 10, 3, 0.5f, 0.0f, w0, 1); /* identical_boxes */
+    /* center_point_box = 1: convert [xc, yc, w, h] first */
+    static const float centre[] = {0.5f, 0.5f,  1.0f, 1.0f, 0.5f, 0.6f,  1.0f, 1.0f, 0.5f, 0.4f,   1.0f, 1.0f,
+                                   0.5f, 10.5f, 1.0f, 1.0f, 0.5f, 10.6f, 1.0f, 1.0f, 0.5f, 100.5f, 1.0f, 1.0f};
+    float conv[24];
+    ck_assert_ok(cvhp_box_convert(centre, 6, CVHP_BOX_CXCYWH, CVHP_BOX_XYXY, conv));
+    onnx_run(conv, scores, 6, 3, 0.5f, 0.0f, w305, 3);
+    /* two_classes: each class keeps [3, 0]; merged in score order per class cap */
+    float b2[48], s2[12];
+    int64_t cls[12];
+    memcpy(b2, boxes, sizeof boxes);
+    memcpy(b2 + 24, boxes, sizeof boxes);
+    for (int i = 0; i < 12; i++)
+        s2[i] = scores[i % 6], cls[i] = i / 6;
+    cvhp_nms_options o;
+    ck_assert_ok(cvhp_nms_options_init(&o, CVHP_NMS_PRESET_ONNX));
+    o.top_k = 2;
+    int64_t keep[12];
+    size_t nk;
+    ck_assert_ok(cvhp_batched_nms(b2, s2, cls, 12, &o, keep, 12, &nk));
+    ck_assert_uint_eq(nk, 4);
+    ck_assert(keep[0] == 3 && keep[1] == 9 && keep[2] == 0 && keep[3] == 6);
+}
+END_TEST
+
+/* ---- random cross-check against a naive greedy NMS ---- */
+
+typedef struct {
+    float s;
+    size_t i;
+} ranked;
+
+static int rank_cmp(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    int xn = isnan(x->s), yn = isnan(y->s);
+    if (xn != yn)
+        return xn ? -1 : 1;
+    if (!xn && x->s != y->s)
+        return x->s > y->s ? -1 : 1;
+    return x->i < y->i ? -1 : 1;
+}
+
+/* torchvision's nms_kernel, written plainly (stable order). */
+static size_t naive_nms(const float *b, const float *s, size_t n, double t, int64_t *keep)
+{
+    ranked *r = malloc(n * sizeof *r);
+    uint8_t *sup = calloc(n, 1);
+    float *area = malloc(n * sizeof *area);
+    for (size_t i = 0; i < n; i++) {
+        r[i].s = s[i], r[i].i = i;
+        area[i] = (b[4 * i + 2] - b[4 * i]) * (b[4 * i + 3] - b[4 * i + 1]);
+    }
+    qsort(r, n, sizeof *r, rank_cmp);
+    size_t nk = 0;
+    for (size_t a = 0; a < n; a++) {
+        size_t i = r[a].i;
+        if (sup[i])
+            continue;
+        keep[nk++] = (int64_t)i;
+        const float *p = b + 4 * i;
+        for (size_t c = a + 1; c < n; c++) {
+            size_t j = r[c].i;
+            if (sup[j])
+                continue;
+            const float *q = b + 4 * j;
+            float xx1 = p[0] < q[0] ? q[0] : p[0], yy1 = p[1] < q[1] ? q[1] : p[1];
+            float xx2 = q[2] < p[2] ? q[2] : p[2], yy2 = q[3] < p[3] ? q[3] : p[3];
+            float w = 0.0f < xx2 - xx1 ? xx2 - xx1 : 0.0f, h = 0.0f < yy2 - yy1 ? yy2 - yy1 : 0.0f;
+            float inter = w * h;
+            float ovr = inter / (area[i] + area[j] - inter);
+            if ((double)ovr > t)
+                sup[j] = 1;
+        }
+    }
+    free(r), free(sup), free(area);
+    return nk;
+}
+
+static void random_boxes(test_rng *rng, float *b, float *s, size_t n, float img, float minw, float maxw, int clumps)
+{
+    size_t objs = clumps ? (n / 15 + 1) : n;
+    for (size_t i = 0; i < n; i++) {
+        size_t o = clumps ? (size_t)(test_rng_next(rng) % objs) : i;
+        test_rng orng = {0x1234567ULL + o * 7919};
+        float cx = test_rng_float(&orng, 0, img), cy = test_rng_float(&orng, 0, img);
+        float w = test_rng_float(&orng, minw, maxw), h = test_rng_float(&orng, minw, maxw);
+        float j = clumps ? 0.1f : 0.0f;
+        b[4 * i] = cx + test_rng_float(rng, -j, j) * w, b[4 * i + 1] = cy + test_rng_float(rng, -j, j) * h;
+        b[4 * i + 2] = b[4 * i] + w * test_rng_float(rng, 0.8f, 1.2f);
+        b[4 * i + 3] = b[4 * i + 1] + h * test_rng_float(rng, 0.8f, 1.2f);
+        s[i] = (float)(test_rng_next(rng) % 1000) / 1000.0f; /* many exact ties */
+    }
+}
+
+START_TEST(random_against_naive)
+{
+    test_rng rng = {0xC0FFEE + (uint64_t)_i};
+    static const struct {
+        size_t n;
+        float img, minw, maxw;
+        int clumps;
+    } shapes[] = {{700, 4000, 5, 40, 0},  {3000, 8000, 5, 60, 0},  {2500, 1333, 20, 200, 1},
+                  {600, 300, 5, 120, 1},  {5000, 20000, 10, 50, 1}, {1200, 1000, 1, 900, 0}};
+    for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++) {
+        const size_t n = shapes[sh].n;
+        float *b = malloc(4 * n * sizeof *b), *s = malloc(n * sizeof *s);
+        int64_t *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+        random_boxes(&rng, b, s, n, shapes[sh].img, shapes[sh].minw, shapes[sh].maxw, shapes[sh].clumps);
+        const double t = (double)(test_rng_next(&rng) % 101) / 100.0;
+        size_t nw = naive_nms(b, s, n, t, want);
+        FOR_EACH_ISA(isa)
+        {
+            for (int threads = 1; threads <= 2; threads++) {
+                cvhp_nms_options o;
+                cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+                o.iou_threshold = t;
+                o.num_threads = threads;
+                size_t ng;
+                ck_assert_ok(cvhp_nms(b, s, n, &o, got, n, &ng));
+                ck_assert_msg(ng == nw, "shape %zu n=%zu t=%g isa=%s: %zu kept, naive %zu", sh, n, t,
+                              cvhp_isa_name(isa), ng, nw);
+                for (size_t k = 0; k < ng; k++)
+                    ck_assert_msg(got[k] == want[k], "shape %zu isa=%s keep[%zu]", sh, cvhp_isa_name(isa), k);
+            }
+        }
+        restore_isa();
+        free(b), free(s), free(want), free(got);
+    }
+}
+END_TEST
+
+/* A kernel variant called directly agrees with the scalar reference. */
+START_TEST(suppress_variants_agree)
+{
+    test_rng rng = {99};
+    enum { N = 1037 };
+    static float x1[N], y1[N], x2[N], y2[N], ar[N];
+    for (size_t i = 0; i < N; i++) {
+        x1[i] = test_rng_float(&rng, 0, 100), y1[i] = test_rng_float(&rng, 0, 100);
+        x2[i] = x1[i] + test_rng_float(&rng, -5, 60), y2[i] = y1[i] + test_rng_float(&rng, -5, 60);
+        if (i % 17 == 0)
+            x1[i] = NAN;
+        if (i % 23 == 0)
+            y2[i] = INFINITY;
+        ar[i] = (x2[i] - x1[i]) * (y2[i] - y1[i]);
+    }
+    FOR_EACH_ISA(isa)
+    {
+        for (int k = 0; k < 50; k++) {
+            const float kept[5] = {x1[k], y1[k], x2[k], y2[k], ar[k]};
+            uint8_t d_ref[N] = {0}, d[N] = {0};
+            for (size_t i = 0; i < N; i += 5)
+                d_ref[i] = d[i] = 1;
+            const float fmin = test_rng_float(&rng, 0, 1);
+            size_t a = cvhp__suppress_scalar(kept, x1, y1, x2, y2, ar, d_ref, (size_t)k, N, fmin);
+            size_t bb = cvhp__pick_suppress()(kept, x1, y1, x2, y2, ar, d, (size_t)k, N, fmin);
+            ck_assert_msg(cvhp__last_dispatch == isa, "forced %s, ran %s", cvhp_isa_name(isa),
+                          cvhp_isa_name(cvhp__last_dispatch));
+            ck_assert_uint_eq(a, bb);
+            ck_assert_int_eq(memcmp(d_ref, d, N), 0);
+        }
+    }
+    restore_isa();
+}
+END_TEST
+
+/* ---- options, top_k, score threshold, workspace ---- */
+
+START_TEST(top_k_and_score_threshold)
+{
+    /* four disjoint boxes, scores descending 0.9 .. 0.6 */
+    const float b[] = {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7};
+    const float s[] = {0.6f, 0.9f, 0.7f, 0.8f};
+    cvhp_nms_options o;
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    int64_t keep[4];
+    size_t nk;
+    ck_assert_ok(cvhp_nms(b, s, 4, &o, keep, 4, &nk));
+    ck_assert(nk == 4 && keep[0] == 1 && keep[1] == 3 && keep[2] == 2 && keep[3] == 0);
+    o.top_k = 2;
+    ck_assert_ok(cvhp_nms(b, s, 4, &o, keep, 2, &nk));
+    ck_assert(nk == 2 && keep[0] == 1 && keep[1] == 3);
+    o.top_k = 0;
+    o.flags = CVHP_NMS_SCORE_THRESHOLD;
+    o.score_threshold = 0.7;
+    ck_assert_ok(cvhp_nms(b, s, 4, &o, keep, 4, &nk));
+    ck_assert(nk == 2 && keep[0] == 1 && keep[1] == 3); /* 0.7 itself is not > 0.7 */
+    o.flags |= CVHP_NMS_SCORE_GE;
+    ck_assert_ok(cvhp_nms(b, s, 4, &o, keep, 4, &nk));
+    ck_assert(nk == 3 && keep[2] == 2);
+    /* top_k on candidates (OpenCV) versus on outputs: box 1 suppresses box 0 */
+    const float ov[] = {0, 0, 10, 10, 0, 0, 10, 10, 20, 20, 30, 30};
+    const float os[] = {0.8f, 0.9f, 0.7f};
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    o.top_k = 2;
+    ck_assert_ok(cvhp_nms(ov, os, 3, &o, keep, 4, &nk));
+    ck_assert(nk == 2 && keep[0] == 1 && keep[1] == 2);
+    o.flags = CVHP_NMS_TOPK_CANDIDATES;
+    ck_assert_ok(cvhp_nms(ov, os, 3, &o, keep, 4, &nk));
+    ck_assert(nk == 1 && keep[0] == 1);
+    /* suppress at >= : identical boxes at threshold 1 */
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    o.iou_threshold = 1.0;
+    ck_assert_ok(cvhp_nms(ov, os, 3, &o, keep, 4, &nk));
+    ck_assert_uint_eq(nk, 3);
+    o.flags = CVHP_NMS_SUPPRESS_GE;
+    ck_assert_ok(cvhp_nms(ov, os, 3, &o, keep, 4, &nk));
+    ck_assert_uint_eq(nk, 2);
+    /* +1 areas: boxes touching at one pixel overlap under the inclusive convention */
+    const float px[] = {0, 0, 9, 9, 9, 0, 18, 9};
+    const float ps[] = {0.9f, 0.8f};
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    o.iou_threshold = 0.0;
+    ck_assert_ok(cvhp_nms(px, ps, 2, &o, keep, 2, &nk));
+    ck_assert_uint_eq(nk, 2);
+    o.flags = CVHP_NMS_AREA_PLUS_ONE;
+    ck_assert_ok(cvhp_nms(px, ps, 2, &o, keep, 2, &nk));
+    ck_assert_uint_eq(nk, 1);
+    /* OpenCV: two empty boxes overlap fully; torchvision keeps both */
+    const float em[] = {5, 5, 5, 5, 5, 5, 5, 5};
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    ck_assert_ok(cvhp_nms(em, ps, 2, &o, keep, 2, &nk));
+    ck_assert_uint_eq(nk, 2);
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_OPENCV);
+    ck_assert_ok(cvhp_nms(em, ps, 2, &o, keep, 2, &nk));
+    ck_assert_uint_eq(nk, 1);
+}
+END_TEST
+
+START_TEST(workspace_and_allocator)
+{
+    test_rng rng = {5};
+    enum { N = 4000 };
+    float *b = malloc(4 * N * sizeof *b), *s = malloc(N * sizeof *s);
+    int64_t *k1 = malloc(N * sizeof *k1), *k2 = malloc(N * sizeof *k2), *cls = malloc(N * sizeof *cls);
+    random_boxes(&rng, b, s, N, 2000, 10, 80, 1);
+    for (size_t i = 0; i < N; i++)
+        cls[i] = (int64_t)(test_rng_next(&rng) % 7) - 3;
+    size_t n1, n2;
+    ck_assert_ok(cvhp_batched_nms(b, s, cls, N, NULL, k1, N, &n1));
+    size_t need = cvhp_nms_workspace_size(N, 1);
+    ck_assert_uint_gt(need, cvhp_nms_workspace_size(N, 0));
+    unsigned char *ws = malloc(need + 1);
+    ck_assert_status(cvhp_nms_ws(b, s, cls, N, NULL, ws + 1, need - 1, k2, N, &n2), CVHP_ERR_BUFFER_TOO_SMALL);
+    ck_assert_ok(cvhp_nms_ws(b, s, cls, N, NULL, ws + 1, need, k2, N, &n2)); /* unaligned is fine */
+    ck_assert_uint_eq(n1, n2);
+    ck_assert_int_eq(memcmp(k1, k2, n1 * sizeof *k1), 0);
+    ck_assert_status(cvhp_nms_ws(b, s, cls, N, NULL, NULL, need, k2, N, &n2), CVHP_ERR_INVALID_ARGUMENT);
+    /* a failing allocator */
+    struct fail_ctx {
+        int calls;
+    } fc = {0};
+    cvhp_allocator fail = {0};
+    fail.alloc = NULL;
+    cvhp_nms_options o;
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    o.alloc = &fail;
+    ck_assert_status(cvhp_nms(b, s, N, &o, k2, N, &n2), CVHP_ERR_INVALID_ARGUMENT);
+    (void)fc;
+    free(ws), free(b), free(s), free(k1), free(k2), free(cls);
+}
+END_TEST
+
+static void *null_alloc(void *u, size_t n)
+{
+    (void)u, (void)n;
+    return NULL;
+}
+static void null_free(void *u, void *p) { (void)u, (void)p; }
+
+START_TEST(bad_inputs)
+{
+    const float b[8] = {0, 0, 1, 1, 0, 0, 1, 1}, s[2] = {0.5f, 0.4f};
+    int64_t keep[2];
+    size_t nk = 99;
+    cvhp_nms_options o;
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    ck_assert_status(cvhp_nms(NULL, s, 2, &o, keep, 2, &nk), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_str_eq(cvhp_last_error_message(), "cvhp_nms: boxes is NULL with n = 2");
+    ck_assert_status(cvhp_nms(b, NULL, 2, &o, keep, 2, &nk), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_nms(b, s, 2, &o, keep, 2, NULL), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_nms(b, s, 2, &o, NULL, 2, &nk), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_ok(cvhp_nms(NULL, NULL, 0, &o, NULL, 0, &nk));
+    ck_assert_uint_eq(nk, 0);
+    ck_assert_status(cvhp_nms(b, s, 2, &o, keep, 0, &nk), CVHP_ERR_BUFFER_TOO_SMALL);
+    o.iou_threshold = NAN;
+    ck_assert_status(cvhp_nms(b, s, 2, &o, keep, 2, &nk), CVHP_ERR_OUT_OF_RANGE);
+    ck_assert_str_eq(cvhp_last_error_message(), "iou_threshold: nan is outside [0, 1]");
+    o.iou_threshold = 1.5;
+    ck_assert_status(cvhp_nms(b, s, 2, &o, keep, 2, &nk), CVHP_ERR_OUT_OF_RANGE);
+    o.iou_threshold = -0.1;
+    ck_assert_status(cvhp_nms(b, s, 2, &o, keep, 2, &nk), CVHP_ERR_OUT_OF_RANGE);
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    o.size = 8;
+    ck_assert_status(cvhp_nms(b, s, 2, &o, keep, 2, &nk), CVHP_ERR_INVALID_ARGUMENT);
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    o.flags = 0x10000;
+    ck_assert_status(cvhp_nms(b, s, 2, &o, keep, 2, &nk), CVHP_ERR_INVALID_ARGUMENT);
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    o.top_k = -1;
+    ck_assert_status(cvhp_nms(b, s, 2, &o, keep, 2, &nk), CVHP_ERR_OUT_OF_RANGE);
+    o.top_k = 0;
+    o.num_threads = -2;
+    ck_assert_status(cvhp_nms(b, s, 2, &o, keep, 2, &nk), CVHP_ERR_INVALID_ARGUMENT);
+    o.num_threads = 0;
+    o.flags = CVHP_NMS_SCORE_THRESHOLD;
+    o.score_threshold = NAN;
+    ck_assert_status(cvhp_nms(b, s, 2, &o, keep, 2, &nk), CVHP_ERR_OUT_OF_RANGE);
+    ck_assert_status(cvhp_nms_options_init(&o, (cvhp_nms_preset)9), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_nms_options_init(NULL, CVHP_NMS_PRESET_ONNX), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_batched_nms(b, s, NULL, 2, NULL, keep, 2, &nk), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_nms(b, s, (size_t)UINT32_MAX + 5, NULL, keep, 2, &nk), CVHP_ERR_OVERFLOW);
+    ck_assert_uint_eq(cvhp_nms_workspace_size(SIZE_MAX / 8, 1), 0);
+    cvhp_allocator none = {null_alloc, null_free, NULL};
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    o.alloc = &none;
+    ck_assert_status(cvhp_nms(b, s, 2, &o, keep, 2, &nk), CVHP_ERR_OUT_OF_MEMORY);
+    /* box_iou */
+    float out[4];
+    ck_assert_status(cvhp_box_iou(NULL, 1, b, 1, out, 1), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_box_iou(b, 1, b, 1, NULL, 1), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_box_iou(b, SIZE_MAX / 2, b, 4, out, 1), CVHP_ERR_OVERFLOW);
+    ck_assert_status(cvhp_box_iou(b, 1, b, 1, out, -1), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_box_iou(b, 2, b, 2, (float *)b + 2, 1), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_ok(cvhp_box_iou(b, 0, b, 2, NULL, 1));
+    /* conversions */
+    float c[8];
+    ck_assert_status(cvhp_box_convert(b, 2, (cvhp_box_format)7, CVHP_BOX_XYXY, c), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_box_convert(b, 2, CVHP_BOX_XYXY, CVHP_BOX_XYWH, (float *)b + 1), CVHP_ERR_INVALID_ARGUMENT);
+    memcpy(c, b, sizeof c);
+    ck_assert_ok(cvhp_box_convert(c, 2, CVHP_BOX_XYXY, CVHP_BOX_CXCYWH, c)); /* in place */
+    ck_assert(c[0] == 0.5f && c[2] == 1.0f);
+    ck_assert_status(cvhp_box_clip(b, 2, NAN, 4, c), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_box_clip(b, 2, 4, -1, c), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_box_remove_small(b, 2, NAN, keep, &nk), CVHP_ERR_INVALID_ARGUMENT);
+    /* soft-NMS */
+    float upd[2];
+    ck_assert_status(cvhp_soft_nms(b, s, 2, (cvhp_soft_nms_method)5, 0.5f, 0.5f, 0, 0, keep, upd, 2, &nk),
+                     CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_soft_nms(b, s, 2, CVHP_SOFT_NMS_GAUSSIAN, 0.5f, 0.0f, 0, 0, keep, upd, 2, &nk),
+                     CVHP_ERR_OUT_OF_RANGE);
+    ck_assert_status(cvhp_soft_nms(b, s, 2, CVHP_SOFT_NMS_GAUSSIAN, 2.0f, 0.5f, 0, 0, keep, upd, 2, &nk),
+                     CVHP_ERR_OUT_OF_RANGE);
+    ck_assert_status(cvhp_soft_nms(b, s, 2, CVHP_SOFT_NMS_LINEAR, 0.5f, 0.5f, -1.0f, 0, keep, upd, 2, &nk),
+                     CVHP_ERR_OUT_OF_RANGE);
+    ck_assert_status(cvhp_soft_nms(b, s, 2, CVHP_SOFT_NMS_LINEAR, 0.5f, 0.5f, 0, 0, keep, upd, 1, &nk),
+                     CVHP_ERR_BUFFER_TOO_SMALL);
+    ck_assert_ok(cvhp_soft_nms(b, s, 2, CVHP_SOFT_NMS_LINEAR, 0.5f, 0.5f, 0, 0, keep, upd, 2, &nk));
+    ck_assert(nk == 2 && keep[0] == 0 && keep[1] == 1 && upd[1] == 0.0f);
+}
+END_TEST
+
+Suite *cvhp_test_suite(void)
+{
+    Suite *s = suite_create("boxes");
+    TCase *tc = tcase_create("conformance");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, nms_matches_torchvision);
+    tcase_add_test(tc, batched_nms_matches_torchvision);
+    tcase_add_test(tc, box_ops_match_torchvision);
+    tcase_add_test(tc, opencv_presets_match_cv2);
+    tcase_add_test(tc, onnx_spec_examples);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("properties");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, random_against_naive, 0, 6);
+    tcase_add_test(tc, suppress_variants_agree);
+    tcase_add_test(tc, top_k_and_score_threshold);
+    tcase_add_test(tc, workspace_and_allocator);
+    tcase_add_test(tc, bad_inputs);
+    suite_add_tcase(s, tc);
+    return s;
+}
