@@ -86,6 +86,10 @@ typedef struct cvhp_nms_options {
     const cvhp_allocator *alloc;  /* scratch memory when no workspace is given; NULL: malloc */
 } cvhp_nms_options;
 
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L && UINTPTR_MAX == 0xffffffffffffffffu
+_Static_assert(sizeof(cvhp_nms_options) == 48, "cvhp_nms_options is frozen at 48 bytes on 64-bit targets");
+#endif
+
 /* Fill opt with a preset's conventions, iou_threshold 0.5, no score
  * threshold, no top_k, num_threads 0. */
 CVHP_API cvhp_status cvhp_nms_options_init(cvhp_nms_options *opt, cvhp_nms_preset preset);

@@ -53,6 +53,13 @@ class Allocator(ctypes.Structure):
     _fields_ = [("alloc", c_void_p), ("free", c_void_p), ("user", c_void_p)]
 
 
+class NmsOptions(ctypes.Structure):
+    """cvhp_nms_options (include/cvhp/boxes.h); its size is checked by the tests."""
+    _fields_ = [("size", c_uint32), ("flags", c_uint32), ("iou_threshold", c_double),
+                ("score_threshold", c_double), ("top_k", c_int64), ("num_threads", c_int32),
+                ("reserved", c_int32), ("alloc", c_void_p)]
+
+
 # name: (restype, argtypes)
 _SIGNATURES = {
     # common.h
@@ -75,7 +82,20 @@ _SIGNATURES = {
     "cvhp_have_openmp": (c_int, []),
     "cvhp_default_threads": (c_int, []),
     # boxes.h
-    "cvhp_box_area": (status_t, [POINTER(c_float), c_size_t, POINTER(c_float)]),
+    "cvhp_box_area": (status_t, [c_void_p, c_size_t, c_void_p]),
+    "cvhp_box_iou": (status_t, [c_void_p, c_size_t, c_void_p, c_size_t, c_void_p, c_int]),
+    "cvhp_box_convert": (status_t, [c_void_p, c_size_t, c_int, c_int, c_void_p]),
+    "cvhp_box_clip": (status_t, [c_void_p, c_size_t, c_float, c_float, c_void_p]),
+    "cvhp_box_remove_small": (status_t, [c_void_p, c_size_t, c_float, c_void_p, POINTER(c_size_t)]),
+    "cvhp_nms_options_init": (status_t, [c_void_p, c_int]),
+    "cvhp_nms": (status_t, [c_void_p, c_void_p, c_size_t, c_void_p, c_void_p, c_size_t, POINTER(c_size_t)]),
+    "cvhp_batched_nms": (status_t, [c_void_p, c_void_p, c_void_p, c_size_t, c_void_p, c_void_p, c_size_t,
+                                    POINTER(c_size_t)]),
+    "cvhp_nms_workspace_size": (c_size_t, [c_size_t, c_int]),
+    "cvhp_nms_ws": (status_t, [c_void_p, c_void_p, c_void_p, c_size_t, c_void_p, c_void_p, c_size_t, c_void_p,
+                               c_size_t, POINTER(c_size_t)]),
+    "cvhp_soft_nms": (status_t, [c_void_p, c_void_p, c_size_t, c_int, c_float, c_float, c_float, c_size_t,
+                                 c_void_p, c_void_p, c_size_t, POINTER(c_size_t)]),
     # params.h
     "cvhp_task_name": (c_char_p, [c_int]),
     "cvhp_task_from_name": (status_t, [c_char_p, POINTER(c_int)]),
@@ -186,6 +206,12 @@ ERR_IO = 12
 ERR_NOT_SET = 13
 ERR_VALIDATION = 14
 ERR_INTERNAL = 99
+
+BOX_FORMATS = {"xyxy": 1, "xywh": 2, "cxcywh": 3}
+NMS_PRESETS = {"torchvision": 1, "opencv": 2, "onnx": 3}
+NMS_FLAGS = {"suppress_ge": 0x01, "score_threshold": 0x02, "score_ge": 0x04, "topk_candidates": 0x08,
+             "area_plus_one": 0x10, "opencv_iou": 0x20, "normalize_corners": 0x40, "topk_per_class": 0x80}
+SOFT_NMS = {"linear": 1, "gaussian": 2}
 
 TYPE_INT, TYPE_FLOAT, TYPE_BOOL, TYPE_ENUM, TYPE_STRING, TYPE_GRID = 1, 2, 3, 4, 5, 6
 PARAM_FLAG_OPTIONAL = 0x1
