@@ -34,9 +34,18 @@ CVHP_DECLARE_ISA_VARIANTS(size_t, cvhp__suppress,
                           (const float kept[5], const float *x1, const float *y1, const float *x2, const float *y2,
                            const float *area, uint8_t *dead, size_t start, size_t end, float fmin));
 
+/* ---- NMS: is a candidate suppressed by any of n kept boxes? ----
+ * 1 when IoU(kept[j], cand) >= fmin for some j in [0, n), with the kept box
+ * in torchvision's first operand role; stops at the first one. */
+typedef int (*cvhp__any_fn)(const float cand[5], const float *x1, const float *y1, const float *x2,
+                            const float *y2, const float *area, size_t n, float fmin);
+CVHP_DECLARE_ISA_VARIANTS(int, cvhp__any, (const float cand[5], const float *x1, const float *y1, const float *x2,
+                                           const float *y2, const float *area, size_t n, float fmin));
+
 /* The variant for the active ISA (records cvhp__last_dispatch). */
 cvhp__iou_row_fn cvhp__pick_iou_row(void);
 cvhp__suppress_fn cvhp__pick_suppress(void);
+cvhp__any_fn cvhp__pick_any(void);
 
 /* Scalar building blocks with the exact semantics the SIMD code reproduces. */
 static inline float cvhp__vmax(float a, float b) { return a > b ? a : b; } /* _mm_max_ps(a, b) */

@@ -3,19 +3,20 @@
  * stacks' conventions, and soft-NMS.
  *
  * Fast path (torchvision arithmetic): candidates are radix-sorted (stable),
- * bucketed by class with a second stable radix sort, gathered into
- * structure-of-arrays, and swept per kept box with the SIMD suppress kernel
- * over a "dead" byte map whose tail is compacted lazily. Sparse inputs use
- * a uniform grid instead: a kept box only tests the boxes in the cells it
- * covers. Both visit a superset of the pairs that can suppress (only boxes
- * with a positive-area intersection can have IoU > t >= 0) and use the same
- * pair arithmetic, so the result is exactly the greedy result.
+ * bucketed by class with a second stable radix sort and gathered into
+ * structure-of-arrays. Small buckets are swept per kept box with the SIMD
+ * suppress kernel over a "dead" byte map whose tail is compacted lazily;
+ * larger ones run the greedy in column form against a grid of the boxes kept
+ * so far (grid_greedy). Both visit a superset of the pairs that can suppress
+ * (only boxes with a positive-area intersection can have IoU > t >= 0) and
+ * use the same pair arithmetic, so the result is exactly the greedy result.
  *
  * Boxes that cannot take part in suppression ("inert": zero or negative
  * width or height, non-finite area) are never suppressed and never suppress,
  * exactly as torchvision's arithmetic makes them. */
 #include <math.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "build_config.h"
 #include "kernels.h"
@@ -32,7 +33,7 @@
 /* Inputs below these sizes stay serial / dense: a team or a grid costs more. */
 #define PAR_TAIL_MIN 16384
 #define PAR_BUCKETS_MIN 2048
-#define GRID_MIN 512
+#define GRID_MIN 128
 #define COMPACT_MIN 64
 
 /* ---- options ---- */
@@ -106,6 +107,18 @@ size_t cvhp__suppress_scalar(const float kept[5], const float *x1, const float *
     return killed;
 }
 
+/* The scalar reference of the column-form test (kernels.h). */
+int cvhp__any_scalar(const float cand[5], const float *x1, const float *y1, const float *x2, const float *y2,
+                     const float *area, size_t n, float fmin)
+{
+    for (size_t j = 0; j < n; j++) {
+        const float k[5] = {x1[j], y1[j], x2[j], y2[j], area[j]};
+        if (cvhp__tv_iou(k, cand[0], cand[1], cand[2], cand[3], cand[4]) >= fmin)
+            return 1;
+    }
+    return 0;
+}
+
 /* ---- workspace layout ---- */
 
 typedef struct {
@@ -113,7 +126,9 @@ typedef struct {
     size_t ckey, tck;                       /* u64[n] each (batched) */
     size_t x1, y1, x2, y2, area;            /* float[n] */
     size_t dead, kept;                      /* u8[n] */
-    size_t cellstart, cursor, items;        /* u32[5n + 1], u32[5n], u32[8n] */
+    size_t cellstart, kcount, stamp, kcprev; /* u32[2n + 1], u32[n] x 3 */
+    size_t rect;                             /* i32[4n] */
+    size_t cellv[5], keptv[5], bigv[5];     /* float[4n] each, then float[n] each */
     size_t total;
 } layout;
 
@@ -135,7 +150,13 @@ static size_t plan(size_t n, int batched, layout *L)
     L->x1 = put(&off, n, 4), L->y1 = put(&off, n, 4), L->x2 = put(&off, n, 4), L->y2 = put(&off, n, 4);
     L->area = put(&off, n, 4);
     L->dead = put(&off, n, 1), L->kept = put(&off, n, 1);
-    L->cellstart = put(&off, 5 * n + 1, 4), L->cursor = put(&off, 5 * n, 4), L->items = put(&off, 8 * n, 4);
+    L->cellstart = put(&off, 2 * n + 1, 4), L->kcount = put(&off, n, 4);
+    L->stamp = put(&off, n, 4), L->kcprev = put(&off, n, 4), L->rect = put(&off, 4 * n, 4);
+    for (int f = 0; f < 5; f++) {
+        L->cellv[f] = put(&off, 4 * n, 4);
+        L->keptv[f] = put(&off, n, 4);
+        L->bigv[f] = put(&off, n, 4);
+    }
     L->total = off + 64; /* alignment slack for the base pointer */
     return L->total;
 }
@@ -151,7 +172,10 @@ typedef struct {
     uint32_t *pos;      /* global score rank of each slot */
     uint8_t *dead;
     uint8_t *kept;      /* indexed by global score rank */
-    uint32_t *cellstart, *cursor, *items;
+    uint32_t *cellstart, *kcount, *stamp, *kcprev;
+    int32_t *rect;
+    float *cellv[5], *keptv[5], *bigv[5];
+    cvhp__any_fn any;
     float fmin;
     uint32_t flags;
     float thr_f;
@@ -227,7 +251,22 @@ static void dense(const ctx *c, size_t b, size_t m, int64_t cap, int nt)
     }
 }
 
-/* ---- fast path: uniform grid for sparse inputs ---- */
+/* ---- fast path: greedy in column form over a grid of kept boxes ----
+ *
+ * Candidates are taken in blocks of BLOCK (score order). Phase 1 marks the
+ * candidates of a block that a box kept in an earlier block suppresses; it
+ * only reads, so it runs in parallel. Phase 2 walks the block in order and
+ * tests each remaining candidate against the boxes kept earlier in the same
+ * block. A candidate is thus tested against every earlier kept box that can
+ * suppress it, and kept exactly when the sequential greedy keeps it.
+ *
+ * Kept boxes are filed in a uniform grid (cell = twice the mean box side);
+ * a candidate only looks at the cells it covers. Boxes covering more than
+ * SPAN_MAX cells are "big": kept big boxes are tested by every candidate, and
+ * a big candidate tests every kept box. */
+#define BLOCK 512
+#define BLOCK_PAR 4096 /* fewer, larger parallel phases */
+#define SPAN_MAX 4
 
 typedef struct {
     double ox, oy, inv;
@@ -244,9 +283,16 @@ static inline int64_t cell_of(double v, double o, double inv, int64_t g)
     return (int64_t)f;
 }
 
-/* Builds the grid for slots [b, b + m); returns 0 when the grid would not
- * pay off (too many entries, or cells too crowded), so the caller sweeps. */
-static int grid_build(const ctx *c, size_t b, size_t m, grid_geom *g)
+/* Cells covered by box k: [r0, r1] x [r2, r3]; returns their count. */
+static inline int64_t span_of(const grid_geom *g, const float k[5], int64_t r[4])
+{
+    r[0] = cell_of(k[0], g->ox, g->inv, g->gx), r[1] = cell_of(k[2], g->ox, g->inv, g->gx);
+    r[2] = cell_of(k[1], g->oy, g->inv, g->gy), r[3] = cell_of(k[3], g->oy, g->inv, g->gy);
+    return (r[1] - r[0] + 1) * (r[3] - r[2] + 1);
+}
+
+/* Grid over the active boxes of a bucket; 0 when none is active. */
+static int grid_geometry(const ctx *c, size_t b, size_t m, grid_geom *g)
 {
     const float *x1 = c->x1 + b, *y1 = c->y1 + b, *x2 = c->x2 + b, *y2 = c->y2 + b, *ar = c->area + b;
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, sw = 0;
@@ -259,95 +305,217 @@ static int grid_build(const ctx *c, size_t b, size_t m, grid_geom *g)
         sw += ((double)x2[i] - x1[i]) + ((double)y2[i] - y1[i]);
         na++;
     }
-    if (na < GRID_MIN / 2)
+    if (na == 0)
         return 0;
-    double cell = sw / (double)na; /* twice the mean side over two: the mean of w and h, times 2 */
+    double cell = sw / (double)na; /* (mean width + mean height) = twice the mean side */
     const double ex = maxx - minx, ey = maxy - miny;
-    if (!(cell > 0) || !isfinite(ex) || !isfinite(ey))
-        return 0;
-    const size_t max_cells = 4 * m;
-    for (int tries = 0; tries < 64; tries++) {
-        double cx = floor(ex / cell) + 1, cy = floor(ey / cell) + 1;
-        if (cx * cy <= (double)max_cells)
-            break;
-        cell *= 1.5;
-    }
+    if (!(cell > 0) || !isfinite(cell))
+        cell = 1;
+    while ((floor(ex / cell) + 1) * (floor(ey / cell) + 1) > (double)m)
+        cell *= 1.25; /* at most m cells */
     g->ox = minx, g->oy = miny, g->inv = 1.0 / cell;
     g->gx = (int64_t)(floor(ex / cell) + 1), g->gy = (int64_t)(floor(ey / cell) + 1);
-    if ((double)g->gx * (double)g->gy > (double)max_cells || g->gx * g->gy < 4)
-        return 0;
-    const size_t ncell = (size_t)(g->gx * g->gy);
-    uint32_t *start = c->cellstart + 5 * b, *cur = c->cursor + 5 * b, *items = c->items + 8 * b;
-    memset(start, 0, (ncell + 1) * sizeof *start);
-    size_t entries = 0;
-    for (size_t i = 0; i < m; i++) {
-        if (!active(x1, y1, x2, y2, ar, i))
-            continue;
-        int64_t a0 = cell_of(x1[i], g->ox, g->inv, g->gx), a1 = cell_of(x2[i], g->ox, g->inv, g->gx);
-        int64_t b0 = cell_of(y1[i], g->oy, g->inv, g->gy), b1 = cell_of(y2[i], g->oy, g->inv, g->gy);
-        entries += (size_t)((a1 - a0 + 1) * (b1 - b0 + 1));
-        if (entries > 8 * m)
-            return 0;
-        for (int64_t yy = b0; yy <= b1; yy++)
-            for (int64_t xx = a0; xx <= a1; xx++)
-                start[yy * g->gx + xx + 1]++;
-    }
-    /* Each kept box tests everything in its cells: if that is not far less
-     * than the sweep's tail, the SIMD sweep wins. */
-    double q = 0;
-    for (size_t k = 1; k <= ncell; k++)
-        q += (double)start[k] * start[k];
-    if (q / (double)na > (double)m / 24)
-        return 0;
-    for (size_t k = 1; k <= ncell; k++)
-        start[k] += start[k - 1];
-    memcpy(cur, start, ncell * sizeof *cur);
-    for (size_t i = 0; i < m; i++) {
-        if (!active(x1, y1, x2, y2, ar, i))
-            continue;
-        int64_t a0 = cell_of(x1[i], g->ox, g->inv, g->gx), a1 = cell_of(x2[i], g->ox, g->inv, g->gx);
-        int64_t b0 = cell_of(y1[i], g->oy, g->inv, g->gy), b1 = cell_of(y2[i], g->oy, g->inv, g->gy);
-        for (int64_t yy = b0; yy <= b1; yy++)
-            for (int64_t xx = a0; xx <= a1; xx++)
-                items[cur[yy * g->gx + xx]++] = (uint32_t)i;
-    }
-    memcpy(cur, start, ncell * sizeof *cur); /* cursors back to each cell's start */
     return 1;
 }
 
-static void gridded(const ctx *c, size_t b, size_t m, int64_t cap, const grid_geom *g)
+static inline void push5(float *const v[5], size_t at, const float k[5])
+{
+    for (int f = 0; f < 5; f++)
+        v[f][at] = k[f];
+}
+
+static inline void load5(const ctx *c, size_t b, size_t q, float k[5])
+{
+    k[0] = c->x1[b + q], k[1] = c->y1[b + q], k[2] = c->x2[b + q], k[3] = c->y2[b + q], k[4] = c->area[b + q];
+}
+
+/* Shared state of one bucket's sweep. */
+typedef struct {
+    const ctx *c;
+    size_t b;
+    const grid_geom *g;
+    const int32_t *rect;
+    const uint32_t *cstart;
+    uint32_t *kc, *stamp, *kcprev;
+    float *cell[5], *kept[5], *big[5];
+    uint8_t *sup;
+    size_t nkept, nbig;
+    int64_t kept_total, cap;
+    uint32_t blockno;
+    int done;
+} greedy_state;
+
+/* Is candidate q suppressed by a box kept in an earlier block? Read-only. */
+static int phase1(const greedy_state *s, size_t q)
+{
+    const int32_t *r = s->rect + 4 * q;
+    if (r[0] == -1)
+        return 0;
+    const ctx *c = s->c;
+    float k[5];
+    load5(c, s->b, q, k);
+    if (s->nbig && c->any(k, s->big[0], s->big[1], s->big[2], s->big[3], s->big[4], s->nbig, c->fmin))
+        return 1;
+    if (r[0] == -2)
+        return c->any(k, s->kept[0], s->kept[1], s->kept[2], s->kept[3], s->kept[4], s->nkept, c->fmin);
+    const size_t gx = (size_t)s->g->gx;
+    for (int32_t yy = r[2]; yy <= r[3]; yy++)
+        for (int32_t xx = r[0]; xx <= r[1]; xx++) {
+            const size_t cc = (size_t)yy * gx + (size_t)xx, o = s->cstart[cc], n = s->kc[cc];
+            if (n && c->any(k, s->cell[0] + o, s->cell[1] + o, s->cell[2] + o, s->cell[3] + o, s->cell[4] + o, n,
+                            c->fmin))
+                return 1;
+        }
+    return 0;
+}
+
+/* Candidates [b0, b1) in order: test against the kept boxes not covered by
+ * phase 1 (all of them when phase 1 did not run), keep and file. */
+static void phase2(greedy_state *s, size_t b0, size_t b1, int after_phase1)
+{
+    const ctx *c = s->c;
+    const size_t b = s->b, gx = (size_t)s->g->gx;
+    const cvhp__any_fn any = c->any;
+    const float fmin = c->fmin;
+    const size_t kept0 = after_phase1 ? s->nkept : 0, big0 = after_phase1 ? s->nbig : 0;
+    const uint32_t blockno = ++s->blockno;
+    for (size_t q = b0; q < b1; q++) {
+        const int32_t *r = s->rect + 4 * q;
+        if (r[0] != -1) {
+            if (after_phase1 && s->sup[q])
+                continue;
+            float k[5];
+            load5(c, b, q, k);
+            if (s->nbig > big0 && any(k, s->big[0] + big0, s->big[1] + big0, s->big[2] + big0, s->big[3] + big0,
+                                      s->big[4] + big0, s->nbig - big0, fmin))
+                continue;
+            int hit = 0;
+            if (r[0] == -2) {
+                hit = s->nkept > kept0 && any(k, s->kept[0] + kept0, s->kept[1] + kept0, s->kept[2] + kept0,
+                                              s->kept[3] + kept0, s->kept[4] + kept0, s->nkept - kept0, fmin);
+            } else {
+                for (int32_t yy = r[2]; yy <= r[3] && !hit; yy++)
+                    for (int32_t xx = r[0]; xx <= r[1]; xx++) {
+                        const size_t cc = (size_t)yy * gx + (size_t)xx;
+                        const size_t from = !after_phase1 ? 0 : s->stamp[cc] == blockno ? s->kcprev[cc] : s->kc[cc];
+                        if (s->kc[cc] > from) {
+                            const size_t o = s->cstart[cc] + from;
+                            if (any(k, s->cell[0] + o, s->cell[1] + o, s->cell[2] + o, s->cell[3] + o,
+                                    s->cell[4] + o, s->kc[cc] - from, fmin)) {
+                                hit = 1;
+                                break;
+                            }
+                        }
+                    }
+            }
+            if (hit)
+                continue;
+            /* kept: file it */
+            push5(s->kept, s->nkept++, k);
+            if (r[0] == -2) {
+                push5(s->big, s->nbig++, k);
+            } else {
+                for (int32_t yy = r[2]; yy <= r[3]; yy++)
+                    for (int32_t xx = r[0]; xx <= r[1]; xx++) {
+                        const size_t cc = (size_t)yy * gx + (size_t)xx;
+                        if (s->stamp[cc] != blockno) {
+                            s->stamp[cc] = blockno;
+                            s->kcprev[cc] = s->kc[cc];
+                        }
+                        push5(s->cell, s->cstart[cc] + s->kc[cc]++, k);
+                    }
+            }
+        }
+        c->kept[c->pos[b + q]] = 1;
+        if (++s->kept_total == s->cap) {
+            s->done = 1;
+            return;
+        }
+    }
+}
+
+static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap, int nt)
 {
     const float *x1 = c->x1 + b, *y1 = c->y1 + b, *x2 = c->x2 + b, *y2 = c->y2 + b, *ar = c->area + b;
     const uint32_t *pos = c->pos + b;
-    uint8_t *dead = c->dead + b;
-    const uint32_t *start = c->cellstart + 5 * b, *items = c->items + 8 * b;
-    uint32_t *cur = c->cursor + 5 * b;
-    int64_t kept = 0;
-    for (size_t p = 0; p < m; p++) {
-        if (dead[p])
+    grid_geom g;
+    if (!grid_geometry(c, b, m, &g)) { /* nothing can suppress anything */
+        for (size_t q = 0; q < m && (int64_t)q != cap; q++)
+            c->kept[pos[q]] = 1;
+        return;
+    }
+    const size_t ncell = (size_t)(g.gx * g.gy);
+    uint32_t *cstart = c->cellstart + b + bi, *kc = c->kcount + b, *stamp = c->stamp + b, *kcprev = c->kcprev + b;
+    int32_t *rect = c->rect + 4 * b; /* cell rectangle of each candidate; rect[0] = -1: inert, -2: big */
+    float *cell[5], *kept[5], *big[5];
+    for (int f = 0; f < 5; f++) {
+        cell[f] = c->cellv[f] + 4 * b;
+        kept[f] = c->keptv[f] + b;
+        big[f] = c->bigv[f] + b;
+    }
+    uint8_t *sup = c->dead + b;
+
+    /* each candidate's cells (in parallel), then each cell's capacity (its small active boxes) */
+#if CVHP_HAVE_OPENMP
+#  pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && m >= 8192)
+#endif
+    for (size_t i = 0; i < m; i++) {
+        int32_t *r = rect + 4 * i;
+        if (!active(x1, y1, x2, y2, ar, i)) {
+            r[0] = -1;
             continue;
-        c->kept[pos[p]] = 1;
-        if (++kept == cap)
-            return;
-        if (!active(x1, y1, x2, y2, ar, p))
+        }
+        float k[5];
+        int64_t rr[4];
+        load5(c, b, i, k);
+        const int64_t span = span_of(&g, k, rr);
+        r[0] = span > SPAN_MAX ? -2 : (int32_t)rr[0];
+        r[1] = (int32_t)rr[1], r[2] = (int32_t)rr[2], r[3] = (int32_t)rr[3];
+    }
+    memset(cstart, 0, (ncell + 1) * sizeof *cstart);
+    for (size_t i = 0; i < m; i++) {
+        const int32_t *r = rect + 4 * i;
+        if (r[0] < 0)
             continue;
-        const float k[5] = {x1[p], y1[p], x2[p], y2[p], ar[p]};
-        int64_t a0 = cell_of(k[0], g->ox, g->inv, g->gx), a1 = cell_of(k[2], g->ox, g->inv, g->gx);
-        int64_t b0 = cell_of(k[1], g->oy, g->inv, g->gy), b1 = cell_of(k[3], g->oy, g->inv, g->gy);
-        for (int64_t yy = b0; yy <= b1; yy++)
-            for (int64_t xx = a0; xx <= a1; xx++) {
-                const size_t cell = (size_t)(yy * g->gx + xx);
-                uint32_t it = cur[cell];
-                const uint32_t end = start[cell + 1];
-                while (it < end && items[it] <= p)
-                    it++;
-                cur[cell] = it;
-                for (; it < end; it++) {
-                    const uint32_t q = items[it];
-                    if (!dead[q] && cvhp__tv_iou(k, x1[q], y1[q], x2[q], y2[q], ar[q]) >= c->fmin)
-                        dead[q] = 1;
-                }
+        for (int32_t yy = r[2]; yy <= r[3]; yy++)
+            for (int32_t xx = r[0]; xx <= r[1]; xx++)
+                cstart[(size_t)yy * (size_t)g.gx + (size_t)xx + 1]++;
+    }
+    for (size_t k = 1; k <= ncell; k++)
+        cstart[k] += cstart[k - 1];
+    memset(kc, 0, ncell * sizeof *kc);
+    memset(stamp, 0, ncell * sizeof *stamp);
+
+    greedy_state st = {c, b, &g, rect, cstart, kc, stamp, kcprev, {0}, {0}, {0}, sup, 0, 0, 0, cap, 0, 0};
+    for (int f = 0; f < 5; f++)
+        st.cell[f] = cell[f], st.kept[f] = kept[f], st.big[f] = big[f];
+#if CVHP_HAVE_OPENMP
+    if (nt > 1 && m >= 2 * BLOCK_PAR) {
+        /* one team for the whole sweep: phase 1 is split between the threads,
+         * phase 2 runs on one of them while the others wait at the barrier */
+#  pragma omp parallel num_threads(nt)
+        for (size_t b0 = 0; b0 < m; b0 += BLOCK_PAR) {
+            const size_t b1 = m - b0 < BLOCK_PAR ? m : b0 + BLOCK_PAR;
+            /* decided from b0 alone: shared state may already be changing in
+             * a faster thread's phase 2 of this block */
+            const int par = b0 > 0;
+            if (par) {
+#  pragma omp for schedule(static)
+                for (size_t q = b0; q < b1; q++)
+                    sup[q] = (uint8_t)phase1(&st, q);
             }
+#  pragma omp single
+            phase2(&st, b0, b1, par);
+            if (st.done)
+                break;
+        }
+        return;
+    }
+#endif
+    (void)nt;
+    for (size_t b0 = 0; b0 < m && !st.done; b0 += BLOCK) {
+        const size_t b1 = m - b0 < BLOCK ? m : b0 + BLOCK;
+        phase2(&st, b0, b1, 0);
     }
 }
 
@@ -440,6 +608,18 @@ static void generic(const ctx *c, const float *boxes, const uint32_t *order, siz
 
 /* ---- driver ---- */
 
+static void run_bucket(const ctx *c, const float *boxes, const uint32_t *order, const size_t *bstart, size_t k,
+                       int64_t cap, int fast, int nt, uint32_t *kept_lists)
+{
+    const size_t b = bstart[k], mb = bstart[k + 1] - b;
+    if (!fast)
+        generic(c, boxes, order, b, mb, cap, kept_lists + b);
+    else if (mb >= GRID_MIN)
+        grid_greedy(c, b, k, mb, cap, nt);
+    else
+        dense(c, b, mb, cap, nt);
+}
+
 static cvhp_status run(const float *boxes, const float *scores, const int64_t *idxs, size_t n,
                        const cvhp_nms_options *o, unsigned char *ws, int64_t *keep, size_t keep_cap, size_t *n_keep)
 {
@@ -494,19 +674,28 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
     c.x1 = (float *)(ws + L.x1), c.y1 = (float *)(ws + L.y1), c.x2 = (float *)(ws + L.x2);
     c.y2 = (float *)(ws + L.y2), c.area = (float *)(ws + L.area);
     c.pos = pos, c.dead = ws + L.dead, c.kept = ws + L.kept;
-    c.cellstart = (uint32_t *)(ws + L.cellstart), c.cursor = (uint32_t *)(ws + L.cursor);
-    c.items = (uint32_t *)(ws + L.items);
+    c.cellstart = (uint32_t *)(ws + L.cellstart), c.kcount = (uint32_t *)(ws + L.kcount);
+    c.stamp = (uint32_t *)(ws + L.stamp), c.kcprev = (uint32_t *)(ws + L.kcprev), c.rect = (int32_t *)(ws + L.rect);
+    for (int f = 0; f < 5; f++) {
+        c.cellv[f] = (float *)(ws + L.cellv[f]), c.keptv[f] = (float *)(ws + L.keptv[f]);
+        c.bigv[f] = (float *)(ws + L.bigv[f]);
+    }
     c.flags = flags, c.thr = o->iou_threshold, c.thr_f = (float)o->iou_threshold;
     c.fmin = threshold_fmin(o->iou_threshold, (flags & CVHP_NMS_SUPPRESS_GE) != 0);
     memset(c.dead, 0, m);
     memset(c.kept, 0, m);
     const int fast = (flags & ~FAST_FLAGS) == 0 || (flags & ~(FAST_FLAGS | CVHP_NMS_TOPK_PER_CLASS)) == 0;
+#if CVHP_HAVE_OPENMP
+    const int nt_gather = o->num_threads > 0 ? o->num_threads : omp_get_max_threads();
+#  pragma omp parallel for num_threads(nt_gather) schedule(static) if (nt_gather > 1 && m >= 16384)
+#endif
     for (size_t t = 0; t < m; t++) {
         const float *q = boxes + 4 * (size_t)order[pos[t]];
         c.x1[t] = q[0], c.y1[t] = q[1], c.x2[t] = q[2], c.y2[t] = q[3];
         c.area[t] = (q[2] - q[0]) * (q[3] - q[1]);
     }
     c.suppress = cvhp__pick_suppress();
+    c.any = cvhp__pick_any();
 
     /* output cap per bucket: per class for ONNX-style, else the global cap
      * (a class cannot contribute more than top_k to the first top_k) */
@@ -523,21 +712,14 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
         bstart = one_bucket;
     /* the generic path keeps its kept list in the score-key array (free now) */
     uint32_t *kept_lists = skey;
+    if (nb == 1) { /* no enclosing team: the sweep may start its own */
+        run_bucket(&c, boxes, order, bstart, 0, cap, fast, nt, kept_lists);
+    } else {
 #if CVHP_HAVE_OPENMP
-#  pragma omp parallel for num_threads(nb > 1 ? nt : 1) schedule(dynamic, 1)
+#  pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1)
 #endif
-    for (size_t k = 0; k < nb; k++) {
-        const size_t b = bstart[k], mb = bstart[k + 1] - b;
-        const int inner = nb > 1 ? 1 : nt;
-        if (!fast) {
-            generic(&c, boxes, order, b, mb, cap, kept_lists + b);
-            continue;
-        }
-        grid_geom g;
-        if (mb >= GRID_MIN && grid_build(&c, b, mb, &g))
-            gridded(&c, b, mb, cap, &g);
-        else
-            dense(&c, b, mb, cap, inner);
+        for (size_t k = 0; k < nb; k++)
+            run_bucket(&c, boxes, order, bstart, k, cap, fast, 1, kept_lists);
     }
 
     /* 3. output in global score order */

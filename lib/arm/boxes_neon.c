@@ -69,3 +69,22 @@ size_t cvhp__suppress_neon(const float kept[5], const float *x1, const float *y1
     }
     return killed;
 }
+
+int cvhp__any_neon(const float cand[5], const float *x1, const float *y1, const float *x2, const float *y2,
+                   const float *area, size_t n, float fmin)
+{
+    const float32x4_t cx1 = vdupq_n_f32(cand[0]), cy1 = vdupq_n_f32(cand[1]);
+    const float32x4_t cx2 = vdupq_n_f32(cand[2]), cy2 = vdupq_n_f32(cand[3]);
+    const float32x4_t ca = vdupq_n_f32(cand[4]), zero = vdupq_n_f32(0.0f), thr = vdupq_n_f32(fmin);
+    size_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+        float32x4_t xx1 = sel_max(cx1, vld1q_f32(x1 + j)), yy1 = sel_max(cy1, vld1q_f32(y1 + j));
+        float32x4_t xx2 = sel_min(cx2, vld1q_f32(x2 + j)), yy2 = sel_min(cy2, vld1q_f32(y2 + j));
+        float32x4_t w = sel_max(vsubq_f32(xx2, xx1), zero), h = sel_max(vsubq_f32(yy2, yy1), zero);
+        float32x4_t inter = vmulq_f32(w, h);
+        float32x4_t ovr = vdivq_f32(inter, vsubq_f32(vaddq_f32(vld1q_f32(area + j), ca), inter));
+        if (vmaxvq_u32(vcgeq_f32(ovr, thr)))
+            return 1;
+    }
+    return cvhp__any_scalar(cand, x1 + j, y1 + j, x2 + j, y2 + j, area + j, n - j, fmin);
+}

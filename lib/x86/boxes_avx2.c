@@ -68,3 +68,30 @@ size_t cvhp__suppress_avx2(const float kept[5], const float *x1, const float *y1
     }
     return killed;
 }
+
+int cvhp__any_avx2(const float cand[5], const float *x1, const float *y1, const float *x2, const float *y2,
+                   const float *area, size_t n, float fmin)
+{
+    const __m256 cx1 = _mm256_set1_ps(cand[0]), cy1 = _mm256_set1_ps(cand[1]);
+    const __m256 cx2 = _mm256_set1_ps(cand[2]), cy2 = _mm256_set1_ps(cand[3]);
+    const __m256 ca = _mm256_set1_ps(cand[4]), zero = _mm256_setzero_ps(), thr = _mm256_set1_ps(fmin);
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (size_t j = 0; j < n; j += 8) {
+        /* the last step loads only the remaining lanes (masked loads never fault) */
+        const __m256i live = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - j < 8 ? n - j : 8)), lane);
+        /* kept box in torchvision's first role: std::max(kept, cand) == max_ps(cand, kept) */
+        __m256 xx1 = _mm256_max_ps(cx1, _mm256_maskload_ps(x1 + j, live));
+        __m256 yy1 = _mm256_max_ps(cy1, _mm256_maskload_ps(y1 + j, live));
+        __m256 xx2 = _mm256_min_ps(cx2, _mm256_maskload_ps(x2 + j, live));
+        __m256 yy2 = _mm256_min_ps(cy2, _mm256_maskload_ps(y2 + j, live));
+        __m256 w = _mm256_max_ps(_mm256_sub_ps(xx2, xx1), zero);
+        __m256 h = _mm256_max_ps(_mm256_sub_ps(yy2, yy1), zero);
+        __m256 inter = _mm256_mul_ps(w, h);
+        __m256 ovr =
+            _mm256_div_ps(inter, _mm256_sub_ps(_mm256_add_ps(_mm256_maskload_ps(area + j, live), ca), inter));
+        __m256 hit = _mm256_and_ps(_mm256_cmp_ps(ovr, thr, _CMP_GE_OQ), _mm256_castsi256_ps(live));
+        if (_mm256_movemask_ps(hit))
+            return 1;
+    }
+    return 0;
+}

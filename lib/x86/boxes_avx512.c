@@ -66,3 +66,26 @@ size_t cvhp__suppress_avx512(const float kept[5], const float *x1, const float *
     }
     return killed;
 }
+
+int cvhp__any_avx512(const float cand[5], const float *x1, const float *y1, const float *x2, const float *y2,
+                     const float *area, size_t n, float fmin)
+{
+    const __m512 cx1 = _mm512_set1_ps(cand[0]), cy1 = _mm512_set1_ps(cand[1]);
+    const __m512 cx2 = _mm512_set1_ps(cand[2]), cy2 = _mm512_set1_ps(cand[3]);
+    const __m512 ca = _mm512_set1_ps(cand[4]), zero = _mm512_setzero_ps(), thr = _mm512_set1_ps(fmin);
+    for (size_t j = 0; j < n; j += 16) {
+        const __mmask16 live = n - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - j)) - 1);
+        __m512 xx1 = _mm512_max_ps(cx1, _mm512_maskz_loadu_ps(live, x1 + j));
+        __m512 yy1 = _mm512_max_ps(cy1, _mm512_maskz_loadu_ps(live, y1 + j));
+        __m512 xx2 = _mm512_min_ps(cx2, _mm512_maskz_loadu_ps(live, x2 + j));
+        __m512 yy2 = _mm512_min_ps(cy2, _mm512_maskz_loadu_ps(live, y2 + j));
+        __m512 w = _mm512_max_ps(_mm512_sub_ps(xx2, xx1), zero);
+        __m512 h = _mm512_max_ps(_mm512_sub_ps(yy2, yy1), zero);
+        __m512 inter = _mm512_mul_ps(w, h);
+        __m512 ovr =
+            _mm512_div_ps(inter, _mm512_sub_ps(_mm512_add_ps(_mm512_maskz_loadu_ps(live, area + j), ca), inter));
+        if (_mm512_mask_cmp_ps_mask(live, ovr, thr, _CMP_GE_OQ))
+            return 1;
+    }
+    return 0;
+}
