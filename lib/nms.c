@@ -275,7 +275,9 @@ typedef struct {
 
 static inline int64_t cell_of(double v, double o, double inv, int64_t g)
 {
-    double f = floor((v - o) * inv);
+    /* v >= o for every active box (o is their minimum), so truncation is
+     * floor; the clamps keep any rounding inside the grid */
+    double f = (v - o) * inv;
     if (!(f >= 0))
         return 0;
     if (f >= (double)(g - 1))
@@ -300,8 +302,8 @@ static int grid_geometry(const ctx *c, size_t b, size_t m, grid_geom *g)
     for (size_t i = 0; i < m; i++) {
         if (!active(x1, y1, x2, y2, ar, i))
             continue;
-        minx = fmin(minx, x1[i]), miny = fmin(miny, y1[i]);
-        maxx = fmax(maxx, x2[i]), maxy = fmax(maxy, y2[i]);
+        minx = x1[i] < minx ? x1[i] : minx, miny = y1[i] < miny ? y1[i] : miny;
+        maxx = x2[i] > maxx ? x2[i] : maxx, maxy = y2[i] > maxy ? y2[i] : maxy;
         sw += ((double)x2[i] - x1[i]) + ((double)y2[i] - y1[i]);
         na++;
     }

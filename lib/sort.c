@@ -79,14 +79,53 @@ void cvhp__radix_u32(uint32_t *key, uint32_t *val, uint32_t *tkey, uint32_t *tva
 
 void cvhp__radix_u64(uint64_t *key, uint32_t *val, uint64_t *tkey, uint32_t *tval, size_t n)
 {
+    if (n < 2)
+        return;
+    /* keys spanning a small range (class ids): one counting-sort pass */
+    uint64_t lo = key[0], hi = key[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = key[i] < lo ? key[i] : lo;
+        hi = key[i] > hi ? key[i] : hi;
+    }
+    if (hi == lo)
+        return;
+    if (hi - lo < (1u << 16) && hi - lo < 4 * (uint64_t)n) {
+        const size_t range = (size_t)(hi - lo) + 1;
+        /* the histogram lives in tval's space when it fits, else on the stack */
+        uint32_t stack_hist[4096];
+        uint32_t *h = range <= 4096 ? stack_hist : NULL;
+        if (h == NULL)
+            goto radix; /* rare: wide sparse ranges take the general path */
+        memset(h, 0, range * sizeof *h);
+        for (size_t i = 0; i < n; i++)
+            h[key[i] - lo]++;
+        uint32_t sum = 0;
+        for (size_t d = 0; d < range; d++) {
+            uint32_t c = h[d];
+            h[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint32_t p = h[key[i] - lo]++;
+            tkey[p] = key[i];
+            tval[p] = val[i];
+        }
+        memcpy(key, tkey, n * sizeof *key);
+        memcpy(val, tval, n * sizeof *val);
+        return;
+    }
+radix:;
+    /* general: LSD over the 11-bit digits that differ between lo and hi's prefix */
     uint64_t *sk = key, *dk = tkey;
     uint32_t *sv = val, *dv = tval;
     for (int shift = 0; shift < 64; shift += 11) {
+        if (((lo ^ hi) >> shift) == 0)
+            break; /* all higher digits are equal for every key */
         uint32_t h[2048];
         memset(h, 0, sizeof h);
         for (size_t i = 0; i < n; i++)
             h[(sk[i] >> shift) & 2047]++;
-        if (n == 0 || h[(sk[0] >> shift) & 2047] == n)
+        if (h[(sk[0] >> shift) & 2047] == n)
             continue;
         uint32_t sum = 0;
         for (int d = 0; d < 2048; d++) {
