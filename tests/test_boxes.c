@@ -389,6 +389,18 @@ START_TEST(suppress_variants_agree)
                           cvhp_isa_name(cvhp__last_dispatch));
             ck_assert_uint_eq(a, bb);
             ck_assert_int_eq(memcmp(d_ref, d, N), 0);
+            /* the column-form test, for every length (masked tails) */
+            for (size_t n = 0; n <= 40; n++) {
+                const size_t off = (size_t)k * 7 % (N - 41);
+                int ra = cvhp__any_scalar(kept, x1 + off, y1 + off, x2 + off, y2 + off, ar + off, n, fmin);
+                int rb = cvhp__pick_any()(kept, x1 + off, y1 + off, x2 + off, y2 + off, ar + off, n, fmin);
+                ck_assert_msg(ra == rb, "any isa=%s k=%d n=%zu: %d vs scalar %d", cvhp_isa_name(isa), k, n, rb, ra);
+            }
+            float row_ref[64], row[64];
+            cvhp__iou_row_scalar(kept, x1 + k, y1 + k, x2 + k, y2 + k, ar + k, 61, row_ref);
+            cvhp__pick_iou_row()(kept, x1 + k, y1 + k, x2 + k, y2 + k, ar + k, 61, row);
+            for (size_t j = 0; j < 61; j++)
+                ck_assert_msg(test_same_float(row[j], row_ref[j]), "iou_row isa=%s j=%zu", cvhp_isa_name(isa), j);
         }
     }
     restore_isa();
