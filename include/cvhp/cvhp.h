@@ -9,5 +9,6 @@
 #include "boxes.h"
 #include "params.h"
 #include "config.h"
+#include "detection.h"
 
 #endif /* CVHP_H */
