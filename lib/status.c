@@ -88,8 +88,11 @@ void cvhp__fmt_double(char *buf, size_t cap, double v)
         snprintf(buf, cap, v < 0 ? "-inf" : "inf");
         return;
     }
-    /* Shortest %g form that reads back to the same double. */
-    for (int prec = 1; prec <= 17; prec++) {
+    /* Shortest %g form that reads back to the same double. Any decimal of
+     * at most 15 significant digits survives decimal -> double -> 15 digits
+     * (DBL_DIG), so %.15g (trailing zeros dropped) is already the shortest
+     * when it round-trips; otherwise 16, then 17 digits. */
+    for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, cap, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
             return;

@@ -26,5 +26,7 @@ double cli_now_ms(void);
 int cmd_demo(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_tiles(int argc, char **argv);
+int cmd_postprocess(int argc, char **argv);
 
 #endif

@@ -18,6 +18,8 @@ static const cli_command commands[] = {
     {"demo", "run libcvhp on the bundled sample data, step by step", cmd_demo},
     {"params", "print the effective parameter table of a task (or all of it as Markdown)", cmd_params},
     {"validate", "check a JSON config and print its diagnostics", cmd_validate},
+    {"tiles", "print the tiles the reference cuts an image into", cmd_tiles},
+    {"postprocess", "post-process raw detections (.npy) into the reference's JSON", cmd_postprocess},
     {"info", "print build information, detected and active instruction set, threads", cmd_info},
     {"version", "print the library version", cmd_version},
 };
