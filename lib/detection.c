@@ -5,8 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "build_config.h"
 #include "config_internal.h"
 #include "kernels.h"
+
+#if CVHP_HAVE_OPENMP
+#  include <omp.h>
+#endif
 
 /* ---- tiles ---- */
 
@@ -321,6 +326,52 @@ cvhp_status cvhp_detection_postprocess(const cvhp_config *cfg, const float *boxe
            : CVHP_OK;
     cvhp__free(&cfg->alloc, idx);
     return st;
+}
+
+cvhp_status cvhp_detection_postprocess_batch(const cvhp_config *cfg, const float *boxes, const float *scores,
+                                             const int64_t *labels, const size_t *offsets, size_t nimages,
+                                             int num_threads, int64_t *keep, size_t *counts)
+{
+    const char *fn = "cvhp_detection_postprocess_batch";
+    if (cfg == NULL || (nimages > 0 && (offsets == NULL || counts == NULL)))
+        return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: NULL argument", fn);
+    if (num_threads < 0)
+        return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: num_threads %d is negative", fn, num_threads);
+    for (size_t i = 0; i < nimages; i++)
+        if (offsets[i + 1] < offsets[i])
+            return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: offsets[%zu] > offsets[%zu]", fn, i, i + 1);
+    if (nimages == 0)
+        return CVHP_OK;
+    const size_t total = offsets[nimages] - offsets[0];
+    if (total > 0 && (boxes == NULL || scores == NULL || labels == NULL || keep == NULL))
+        return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: NULL array with %zu detections", fn, total);
+#if CVHP_HAVE_OPENMP
+    const int nt = num_threads > 0 ? num_threads : omp_get_max_threads();
+#else
+    const int nt = 1;
+#endif
+    int first_bad = -1;
+    (void)nt;
+#if CVHP_HAVE_OPENMP
+#  pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && nimages > 1)
+#endif
+    for (size_t i = 0; i < nimages; i++) {
+        const size_t o = offsets[i], n = offsets[i + 1] - o;
+        cvhp_status st = cvhp_detection_postprocess(cfg, boxes + 4 * o, scores + o, labels + o, n, 1, keep + o, n,
+                                                    &counts[i]);
+        if (st != CVHP_OK) {
+#if CVHP_HAVE_OPENMP
+#  pragma omp critical(cvhp_batch_error)
+#endif
+            if (first_bad < 0 || (size_t)first_bad > i)
+                first_bad = (int)i;
+        }
+    }
+    if (first_bad >= 0) { /* rerun the first failure here: its message is this thread's */
+        const size_t i = (size_t)first_bad, o = offsets[i], n = offsets[i + 1] - o;
+        return cvhp_detection_postprocess(cfg, boxes + 4 * o, scores + o, labels + o, n, 1, keep + o, n, &counts[i]);
+    }
+    return CVHP_OK;
 }
 
 cvhp_status cvhp_yolo_decode(const cvhp_config *cfg, const float *pred, size_t n, size_t nclasses, int num_threads,

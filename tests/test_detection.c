@@ -424,6 +424,52 @@ START_TEST(output_json)
 }
 END_TEST
 
+/* the batch call equals one call per image, with threads */
+START_TEST(postprocess_batch_equals_single)
+{
+    test_rng r = {31};
+    enum { IMAGES = 9, PER = 700 };
+    size_t offsets[IMAGES + 1];
+    float *b = malloc(IMAGES * PER * 4 * sizeof *b), *s = malloc(IMAGES * PER * sizeof *s);
+    int64_t *l = malloc(IMAGES * PER * sizeof *l), *keep = malloc(IMAGES * PER * sizeof *keep), one[PER];
+    size_t counts[IMAGES], o = 0;
+    for (int i = 0; i < IMAGES; i++) {
+        offsets[i] = o;
+        size_t n = (size_t)(test_rng_next(&r) % PER);
+        for (size_t k = 0; k < n; k++, o++) {
+            float x = test_rng_float(&r, 0, 500), y = test_rng_float(&r, 0, 500);
+            b[4 * o] = x, b[4 * o + 1] = y;
+            b[4 * o + 2] = x + test_rng_float(&r, 5, 60), b[4 * o + 3] = y + test_rng_float(&r, 5, 60);
+            s[o] = test_rng_float(&r, 0, 1);
+            l[o] = (int64_t)(test_rng_next(&r) % 4);
+        }
+    }
+    offsets[IMAGES] = o;
+    cvhp_config *cfg = det_cfg(NULL);
+    for (int threads = 1; threads <= 2; threads++) {
+        ck_assert_ok(cvhp_detection_postprocess_batch(cfg, b, s, l, offsets, IMAGES, threads, keep, counts));
+        for (int i = 0; i < IMAGES; i++) {
+            size_t n = offsets[i + 1] - offsets[i], nk;
+            ck_assert_ok(cvhp_detection_postprocess(cfg, b + 4 * offsets[i], s + offsets[i], l + offsets[i], n, 1, one,
+                                                    PER, &nk));
+            ck_assert_uint_eq(counts[i], nk);
+            ck_assert_int_eq(memcmp(one, keep + offsets[i], nk * sizeof *one), 0);
+        }
+    }
+    /* errors: decreasing offsets; a config of another task */
+    size_t bad[3] = {0, 5, 2};
+    ck_assert_status(cvhp_detection_postprocess_batch(cfg, b, s, l, bad, 2, 1, keep, counts), CVHP_ERR_INVALID_ARGUMENT);
+    cvhp_config *mc;
+    ck_assert_ok(cvhp_config_new(CVHP_TASK_MULTILABEL, &mc));
+    ck_assert_status(cvhp_detection_postprocess_batch(mc, b, s, l, offsets, IMAGES, 2, keep, counts),
+                     CVHP_ERR_INCOMPATIBLE);
+    ck_assert_ptr_nonnull(strstr(cvhp_last_error_message(), "not detection"));
+    cvhp_config_free(mc);
+    cvhp_config_free(cfg);
+    free(b), free(s), free(l), free(keep);
+}
+END_TEST
+
 Suite *cvhp_test_suite(void)
 {
     Suite *s = suite_create("detection");
@@ -442,6 +488,7 @@ Suite *cvhp_test_suite(void)
     tcase_add_test(tc, yolo_decode_matches_reference);
     tcase_add_test(tc, letterbox_matches_reference);
     tcase_add_test(tc, output_json);
+    tcase_add_test(tc, postprocess_batch_equals_single);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -68,6 +68,16 @@ CVHP_API cvhp_status cvhp_detection_postprocess(const cvhp_config *cfg, const fl
                                                 const int64_t *labels, size_t n, int num_threads, int64_t *keep,
                                                 size_t keep_cap, size_t *n_keep);
 
+/* cvhp_detection_postprocess over nimages images in one call, in parallel
+ * over images (num_threads: 0 default, 1 serial). Image i owns inputs
+ * [offsets[i], offsets[i + 1]); its kept indices (relative to the image)
+ * go to keep + offsets[i] and their number to counts[i]. Results are
+ * identical to one call per image; on error the status and message are
+ * those of the first failing image. */
+CVHP_API cvhp_status cvhp_detection_postprocess_batch(const cvhp_config *cfg, const float *boxes, const float *scores,
+                                                      const int64_t *labels, const size_t *offsets, size_t nimages,
+                                                      int num_threads, int64_t *keep, size_t *counts);
+
 /* ---- YOLOv5 ---- */
 
 /* Decode raw YOLOv5 predictions pred[n][5 + nclasses] = (cx, cy, w, h,

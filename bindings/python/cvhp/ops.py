@@ -27,6 +27,8 @@ __all__ = ["nms", "batched_nms", "box_iou", "box_area", "box_convert", "clip_box
 
 def _boxes(b, name="boxes") -> np.ndarray:
     a = np.asarray(b)
+    if a.size == 0 and a.ndim <= 2:  # [] and (0, 4) alike
+        return np.zeros((0, 4), dtype=np.float32)
     if a.ndim != 2 or a.shape[1] != 4:
         raise ValueError(f"{name}: expected shape (N, 4), got {a.shape}")
     if a.dtype != np.float32 or not a.flags.c_contiguous:
