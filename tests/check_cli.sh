@@ -53,5 +53,30 @@ else
   expect 1 "validate without json" -- "$tool" validate "$data/yolo_tiled.json"
   contains "not built with JSON support"
 fi
+demo=$2/tests/data/demo
+expect 0 "tiles" -- "$tool" tiles --size 640x480 --grid 3x2 --overlap 0.25
+contains "0 206 256 480"
+contains "384 206 640 480"
+expect 0 "tiles (3, 2) form" -- "$tool" tiles --size 640x480 --grid "(3, 2)"
+contains "192 0 448 274"
+expect 1 "tiles 1x1" -- "$tool" tiles --size 640x480 --grid 1x1
+contains "1x1 is not tiling"
+expect 1 "tiles too fine" -- "$tool" tiles --size 10x10 --grid 20x2
+expect 2 "tiles bad size" -- "$tool" tiles --size 640 --grid 3x2
+expect 0 "postprocess" -- "$tool" postprocess --size 4000x3000 --boxes "$demo/pass_0_boxes.npy" \
+  --scores "$demo/pass_0_scores.npy" --labels "$demo/pass_0_labels.npy" --names "$demo/labels.txt" \
+  --set box_detections_per_image=3
+contains '{"boxes": [{"box": {"topX": '
+contains '"label": "class_'
+expect 1 "postprocess missing file" -- "$tool" postprocess --size 4000x3000 --boxes /nonexistent.npy \
+  --scores "$demo/pass_0_scores.npy" --labels "$demo/pass_0_labels.npy"
+expect 1 "postprocess wrong dtype" -- "$tool" postprocess --size 4000x3000 --boxes "$demo/pass_0_labels.npy" \
+  --scores "$demo/pass_0_scores.npy" --labels "$demo/pass_0_labels.npy"
+expect 2 "postprocess no size" -- "$tool" postprocess --boxes "$demo/pass_0_boxes.npy"
+expect 0 "demo" -- "$tool" demo --data "$demo"
+contains "5. merge"
+contains "7. yolo decode"
+expect 1 "demo missing data" -- "$tool" demo --data /nonexistent
+
 [ $fail -eq 0 ] && echo "ok: cvhp command line"
 exit $fail
