@@ -10,5 +10,6 @@
 #include "params.h"
 #include "config.h"
 #include "detection.h"
+#include "masks.h"
 
 #endif /* CVHP_H */

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT
+ * Mask -> polygons against scikit-image's find_contours and the reference
+ * pipeline (golden data from tests/gen_golden_masks.py), RLE against its
+ * definition, and every bad input. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cvhp_test.h"
+#include "golden.h"
+
+static void expect_polys(const cvhp_polygons *p, const int64_t *npts, size_t ncont, const double *xy, int raw,
+                         const char *what)
+{
+    ck_assert_msg(cvhp_polygons_count(p) == ncont, "%s: %zu polygons, expected %zu", what, cvhp_polygons_count(p), ncont);
+    size_t at = 0;
+    for (size_t i = 0; i < ncont; i++) {
+        ck_assert_msg(cvhp_polygon_points(p, i) == (size_t)npts[i], "%s polygon %zu: %zu points, expected %lld", what, i,
+                      cvhp_polygon_points(p, i), (long long)npts[i]);
+        const double *c = cvhp_polygon_coords(p, i);
+        for (size_t k = 0; k < (size_t)npts[i]; k++, at++) {
+            /* golden contours are skimage (row, col) of the padded mask; polygons are x, y */
+            const double wx = raw ? xy[2 * at + 1] - 1 : xy[2 * at], wy = raw ? xy[2 * at] - 1 : xy[2 * at + 1];
+            ck_assert_msg(c[2 * k] == wx && c[2 * k + 1] == wy, "%s polygon %zu vertex %zu: (%g, %g), expected (%g, %g)",
+                          what, i, k, c[2 * k], c[2 * k + 1], wx, wy);
+        }
+    }
+}
+
+START_TEST(masks_match_skimage_and_reference)
+{
+    golden_file *g = golden_load("masks.bin");
+    for (size_t ci = 0; ci < g->ncases; ci++) {
+        const golden_case *c = &g->cases[ci];
+        const int64_t *shape = golden_get(c, "shap", 'q', NULL);
+        const size_t h = (size_t)shape[0], w = (size_t)shape[1];
+        const uint8_t *m = golden_get(c, "mask", 'u', NULL);
+        const float *soft = golden_get(c, "soft", 'f', NULL);
+        size_t ncont;
+        const int64_t *npts = golden_get(c, "ncon", 'q', &ncont);
+        const double *cont = golden_get(c, "cont", 'd', NULL);
+        cvhp_mask_options o;
+        ck_assert_ok(cvhp_mask_options_init(&o));
+        cvhp_polygons *p;
+        char what[200];
+        /* find_contours, vertex for vertex */
+        o.flags = CVHP_POLY_RAW;
+        ck_assert_ok(cvhp_mask_u8_to_polygons(m, h, w, &o, &p));
+        snprintf(what, sizeof what, "%s contours", c->name);
+        expect_polys(p, npts, ncont, cont, 1, what);
+        /* every contour is closed, and holes wind the other way */
+        for (size_t i = 0; i < cvhp_polygons_count(p); i++) {
+            const double *xy = cvhp_polygon_coords(p, i);
+            size_t n = cvhp_polygon_points(p, i);
+            ck_assert(xy[0] == xy[2 * n - 2] && xy[1] == xy[2 * n - 1]);
+        }
+        cvhp_polygons_free(p);
+        /* the reference's polygons at three point limits, from u8, float and RLE input */
+        static const char *const tags[3][2] = {{"p100", "n100"}, {"p010", "n010"}, {"p004", "n004"}};
+        static const int64_t limits[3] = {100, 10, 4};
+        size_t nr;
+        const int64_t *rlec = golden_get(c, "rlec", 'q', &nr);
+        uint32_t *counts = malloc((nr + 1) * sizeof *counts);
+        for (size_t i = 0; i < nr; i++)
+            counts[i] = (uint32_t)rlec[i];
+        for (int t = 0; t < 3; t++) {
+            size_t np;
+            const int64_t *pn = golden_get(c, tags[t][1], 'q', &np);
+            const double *pv = golden_get(c, tags[t][0], 'd', NULL);
+            o.flags = 0;
+            o.max_points = limits[t];
+            ck_assert_ok(cvhp_mask_u8_to_polygons(m, h, w, &o, &p));
+            snprintf(what, sizeof what, "%s u8 max %lld", c->name, (long long)limits[t]);
+            expect_polys(p, pn, np, pv, 0, what);
+            cvhp_polygons_free(p);
+            ck_assert_ok(cvhp_mask_to_polygons(soft, h, w, &o, &p));
+            snprintf(what, sizeof what, "%s float max %lld", c->name, (long long)limits[t]);
+            expect_polys(p, pn, np, pv, 0, what);
+            cvhp_polygons_free(p);
+            ck_assert_ok(cvhp_rle_to_polygons(counts, nr, h, w, &o, &p));
+            snprintf(what, sizeof what, "%s rle max %lld", c->name, (long long)limits[t]);
+            expect_polys(p, pn, np, pv, 0, what);
+            cvhp_polygons_free(p);
+        }
+        /* RLE: counts and the compressed string */
+        uint32_t *enc = malloc((h * w + 2) * sizeof *enc);
+        size_t ne;
+        ck_assert_ok(cvhp_rle_encode(m, h, w, enc, h * w + 1, &ne));
+        ck_assert_uint_eq(ne, nr);
+        ck_assert_int_eq(memcmp(enc, counts, nr * sizeof *enc), 0);
+        size_t ns;
+        const uint8_t *str = golden_get(c, "rles", 'u', &ns);
+        char *buf = malloc(ns + 1);
+        size_t need;
+        ck_assert_ok(cvhp_rle_to_string(counts, nr, buf, ns + 1, &need));
+        ck_assert_uint_eq(need, ns + 1);
+        ck_assert_int_eq(memcmp(buf, str, ns), 0);
+        ck_assert_ok(cvhp_rle_from_string(buf, enc, h * w + 1, &ne));
+        ck_assert_uint_eq(ne, nr);
+        ck_assert_int_eq(memcmp(enc, counts, nr * sizeof *enc), 0);
+        uint8_t *dec = malloc(h * w);
+        ck_assert_ok(cvhp_rle_decode(counts, nr, h, w, dec));
+        for (size_t i = 0; i < h * w; i++)
+            ck_assert(dec[i] == (m[i] != 0));
+        free(dec), free(buf), free(enc), free(counts);
+    }
+    golden_free(g);
+}
+END_TEST
+
+/* polygon -> rasterized area agrees with the mask area: the RAW outer
+ * contours minus holes enclose exactly the pixel count (half-pixel lattice
+ * boundaries cut each boundary pixel's corners symmetrically) within a
+ * stated tolerance of one pixel per boundary vertex */
+START_TEST(polygon_area_round_trip)
+{
+    test_rng r = {3};
+    for (int iter = 0; iter < 50; iter++) {
+        const size_t h = 30 + test_rng_next(&r) % 40, w = 30 + test_rng_next(&r) % 40;
+        uint8_t *m = calloc(h * w, 1);
+        for (int b = 0; b < 4; b++) {
+            double cy = test_rng_float(&r, 0, (float)h), cx = test_rng_float(&r, 0, (float)w),
+                   rr = test_rng_float(&r, 3, 12);
+            for (size_t y = 0; y < h; y++)
+                for (size_t x = 0; x < w; x++)
+                    if ((y - cy) * (y - cy) + (x - cx) * (x - cx) < rr * rr)
+                        m[y * w + x] = 1;
+        }
+        size_t pixels = 0;
+        for (size_t i = 0; i < h * w; i++)
+            pixels += m[i];
+        cvhp_mask_options o;
+        cvhp_mask_options_init(&o);
+        o.flags = CVHP_POLY_PIXELS;
+        o.max_points = 0;
+        cvhp_polygons *p;
+        ck_assert_ok(cvhp_mask_u8_to_polygons(m, h, w, &o, &p));
+        double area = 0;
+        size_t verts = 0;
+        for (size_t i = 0; i < cvhp_polygons_count(p); i++) {
+            const double *c = cvhp_polygon_coords(p, i);
+            size_t n = cvhp_polygon_points(p, i);
+            double a = 0;
+            for (size_t k = 0; k + 1 < n; k++)
+                a += c[2 * k] * c[2 * k + 3] - c[2 * k + 2] * c[2 * k + 1];
+            area += cvhp_polygon_is_hole(p, i) ? -fabs(a) / 2 : fabs(a) / 2;
+            verts += n;
+        }
+        ck_assert_msg(fabs(area - (double)pixels) <= (double)verts, "iter %d: polygon area %g, mask %zu pixels", iter,
+                      area, pixels);
+        cvhp_polygons_free(p);
+        free(m);
+    }
+}
+END_TEST
+
+START_TEST(holes_and_empty)
+{
+    uint8_t m[10 * 10] = {0};
+    for (int y = 2; y < 8; y++)
+        for (int x = 2; x < 8; x++)
+            m[y * 10 + x] = !(y >= 4 && y < 6 && x >= 4 && x < 6);
+    cvhp_mask_options o;
+    cvhp_mask_options_init(&o);
+    cvhp_polygons *p;
+    ck_assert_ok(cvhp_mask_u8_to_polygons(m, 10, 10, &o, &p));
+    ck_assert_uint_eq(cvhp_polygons_count(p), 2);
+    ck_assert_int_eq(cvhp_polygon_is_hole(p, 0) + cvhp_polygon_is_hole(p, 1), 1);
+    cvhp_polygons_free(p);
+    memset(m, 0, sizeof m);
+    ck_assert_ok(cvhp_mask_u8_to_polygons(m, 10, 10, &o, &p));
+    ck_assert_uint_eq(cvhp_polygons_count(p), 0);
+    ck_assert_ptr_null(cvhp_polygon_coords(p, 0));
+    cvhp_polygons_free(p);
+    cvhp_polygons_free(NULL);
+    /* config-driven options */
+    cvhp_config *cfg;
+    ck_assert_ok(cvhp_config_new(CVHP_TASK_INSTANCE_SEGMENTATION, &cfg));
+    ck_assert_ok(cvhp_config_set_float(cfg, CVHP_PARAM_MASK_PIXEL_SCORE_THRESHOLD, 0.7));
+    ck_assert_ok(cvhp_config_set_int(cfg, CVHP_PARAM_MAX_NUMBER_OF_POLYGON_POINTS, 12));
+    ck_assert_ok(cvhp_mask_options_from_config(&o, cfg));
+    ck_assert(o.score_threshold == 0.7 && o.max_points == 12);
+    cvhp_config_free(cfg);
+}
+END_TEST
+
+START_TEST(bad_inputs)
+{
+    uint8_t m[4] = {1, 0, 0, 1};
+    float f[4] = {1, 0, 0, 1};
+    cvhp_mask_options o;
+    cvhp_mask_options_init(&o);
+    cvhp_polygons *p = (cvhp_polygons *)1;
+    ck_assert_status(cvhp_mask_u8_to_polygons(m, 0, 2, &o, &p), CVHP_ERR_OUT_OF_RANGE);
+    ck_assert_ptr_null(p);
+    ck_assert_status(cvhp_mask_u8_to_polygons(m, SIZE_MAX / 2, 4, &o, &p), CVHP_ERR_OUT_OF_RANGE);
+    ck_assert_status(cvhp_mask_u8_to_polygons(NULL, 2, 2, &o, &p), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_mask_u8_to_polygons(m, 2, 2, NULL, &p), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_mask_u8_to_polygons(m, 2, 2, &o, NULL), CVHP_ERR_INVALID_ARGUMENT);
+    o.score_threshold = NAN;
+    ck_assert_status(cvhp_mask_to_polygons(f, 2, 2, &o, &p), CVHP_ERR_OUT_OF_RANGE);
+    o.score_threshold = 1.5;
+    ck_assert_status(cvhp_mask_to_polygons(f, 2, 2, &o, &p), CVHP_ERR_OUT_OF_RANGE);
+    cvhp_mask_options_init(&o);
+    o.max_points = 2;
+    ck_assert_status(cvhp_mask_to_polygons(f, 2, 2, &o, &p), CVHP_ERR_OUT_OF_RANGE);
+    ck_assert_str_eq(cvhp_last_error_message(), "max_number_of_polygon_points: 2 is below 3");
+    cvhp_mask_options_init(&o);
+    o.size = 3;
+    ck_assert_status(cvhp_mask_to_polygons(f, 2, 2, &o, &p), CVHP_ERR_INVALID_ARGUMENT);
+    /* corrupt RLE */
+    uint32_t counts[3] = {1, 2, 2};
+    uint8_t out[4];
+    ck_assert_status(cvhp_rle_decode(counts, 3, 2, 2, out), CVHP_ERR_PARSE);
+    ck_assert_str_eq(cvhp_last_error_message(), "cvhp_rle_decode: runs sum to 5, the mask has 4 pixels");
+    cvhp_mask_options_init(&o);
+    ck_assert_status(cvhp_rle_to_polygons(counts, 3, 2, 2, &o, &p), CVHP_ERR_PARSE);
+    size_t n;
+    ck_assert_status(cvhp_rle_from_string("\x7f", counts, 3, &n), CVHP_ERR_PARSE);
+    ck_assert_status(cvhp_rle_from_string("oooooooooooooooooo", counts, 3, &n), CVHP_ERR_PARSE);
+    ck_assert_status(cvhp_rle_from_string(NULL, counts, 3, &n), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_status(cvhp_rle_encode(m, 2, 2, counts, 1, &n), CVHP_ERR_BUFFER_TOO_SMALL);
+    ck_assert_uint_eq(n, 4);
+}
+END_TEST
+
+Suite *cvhp_test_suite(void)
+{
+    Suite *s = suite_create("masks");
+    TCase *tc = tcase_create("polygons");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, masks_match_skimage_and_reference);
+    tcase_add_test(tc, polygon_area_round_trip);
+    tcase_add_test(tc, holes_and_empty);
+    tcase_add_test(tc, bad_inputs);
+    suite_add_tcase(s, tc);
+    return s;
+}
