@@ -9,7 +9,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "build_config.h"
 #include "config_internal.h"
+
+#if CVHP_HAVE_OPENMP
+#  include <omp.h>
+#endif
 
 /* ---- growable arrays on the caller's allocator ---- */
 
@@ -704,4 +709,47 @@ cvhp_status cvhp_rle_to_polygons(const uint32_t *counts, size_t ncounts, size_t 
     }
     cvhp__free(a, m);
     return st;
+}
+
+cvhp_status cvhp_masks_to_polygons_batch(const float *scores, size_t count, size_t height, size_t width,
+                                         const cvhp_mask_options *opt, cvhp_polygons **out)
+{
+    const char *fn = "cvhp_masks_to_polygons_batch";
+    if (out == NULL || (scores == NULL && count))
+        return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: NULL argument", fn);
+    cvhp_polygons *probe = NULL;
+    cvhp_status st = check_common(height, width, opt, &probe, fn);
+    if (st != CVHP_OK)
+        return st;
+    if (opt->num_threads < 0)
+        return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: num_threads %d is negative", fn, (int)opt->num_threads);
+    size_t cells = height * width, total;
+    if (!cvhp__mul_size(cells, count, &total))
+        return cvhp__error(CVHP_ERR_OVERFLOW, "%s: %zu masks of %zux%zu overflow", fn, count, height, width);
+#if CVHP_HAVE_OPENMP
+    const int nt = opt->num_threads > 0 ? opt->num_threads : omp_get_max_threads();
+#else
+    const int nt = 1;
+#endif
+    int bad = 0;
+    (void)nt;
+#if CVHP_HAVE_OPENMP
+#  pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && count > 1) reduction(| : bad)
+#endif
+    for (size_t i = 0; i < count; i++)
+        bad |= cvhp_mask_to_polygons(scores + i * cells, height, width, opt, &out[i]) != CVHP_OK;
+    if (!bad)
+        return CVHP_OK;
+    size_t first = count;
+    for (size_t i = 0; i < count; i++) {
+        if (out[i] == NULL && first == count)
+            first = i;
+        cvhp_polygons_free(out[i]);
+        out[i] = NULL;
+    }
+    /* rerun the first failure on this thread for its message */
+    cvhp_polygons *p = NULL;
+    st = cvhp_mask_to_polygons(scores + first * cells, height, width, opt, &p);
+    cvhp_polygons_free(p);
+    return st != CVHP_OK ? st : cvhp__error(CVHP_ERR_INTERNAL, "%s: a mask failed only in a worker thread", fn);
 }

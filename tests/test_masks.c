@@ -5,8 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <unistd.h>
+
 #include "cvhp_test.h"
 #include "golden.h"
+
+#if CVHP_TEST_HAVE_PNG
+#  include <spng.h>
+#endif
+#if CVHP_TEST_HAVE_JPEG
+#  include <turbojpeg.h>
+#endif
 
 static void expect_polys(const cvhp_polygons *p, const int64_t *npts, size_t ncont, const double *xy, int raw,
                          const char *what)
@@ -223,6 +232,134 @@ START_TEST(bad_inputs)
 }
 END_TEST
 
+START_TEST(batch_equals_single)
+{
+    enum { H = 37, W = 45, N = 12 };
+    float *m = malloc((size_t)N * H * W * sizeof *m);
+    test_rng r = {9};
+    for (size_t i = 0; i < (size_t)N * H * W; i++)
+        m[i] = test_rng_float(&r, 0, 1) * test_rng_float(&r, 0.6f, 1.4f);
+    cvhp_mask_options o;
+    cvhp_mask_options_init(&o);
+    o.max_points = 20;
+    cvhp_polygons *out[N];
+    for (int threads = 1; threads <= 2; threads++) {
+        o.num_threads = threads;
+        ck_assert_ok(cvhp_masks_to_polygons_batch(m, N, H, W, &o, out));
+        for (size_t i = 0; i < N; i++) {
+            cvhp_polygons *one;
+            ck_assert_ok(cvhp_mask_to_polygons(m + i * H * W, H, W, &o, &one));
+            ck_assert_uint_eq(cvhp_polygons_count(one), cvhp_polygons_count(out[i]));
+            for (size_t k = 0; k < cvhp_polygons_count(one); k++) {
+                ck_assert_uint_eq(cvhp_polygon_points(one, k), cvhp_polygon_points(out[i], k));
+                ck_assert_int_eq(memcmp(cvhp_polygon_coords(one, k), cvhp_polygon_coords(out[i], k),
+                                        2 * cvhp_polygon_points(one, k) * sizeof(double)), 0);
+            }
+            cvhp_polygons_free(one);
+            cvhp_polygons_free(out[i]);
+        }
+    }
+    o.max_points = 1;
+    ck_assert_status(cvhp_masks_to_polygons_batch(m, N, H, W, &o, out), CVHP_ERR_OUT_OF_RANGE);
+    free(m);
+}
+END_TEST
+
+static uint8_t *bmp_decode(const unsigned char *b, size_t len, size_t *h, size_t *w)
+{
+    ck_assert(len > 1078 && b[0] == 'B' && b[1] == 'M');
+    uint32_t off = b[10] | b[11] << 8 | (uint32_t)b[12] << 16 | (uint32_t)b[13] << 24;
+    *w = b[18] | b[19] << 8 | (size_t)b[20] << 16;
+    *h = b[22] | b[23] << 8 | (size_t)b[24] << 16;
+    size_t stride = (*w + 3) & ~(size_t)3;
+    uint8_t *m = malloc(*h * *w);
+    for (size_t r = 0; r < *h; r++)
+        memcpy(m + r * *w, b + off + (*h - 1 - r) * stride, *w);
+    return m;
+}
+
+START_TEST(export_round_trips)
+{
+    enum { H = 23, W = 31 };
+    uint8_t m[H * W];
+    test_rng r = {4};
+    for (size_t i = 0; i < H * W; i++)
+        m[i] = (test_rng_next(&r) % 3 == 0) ? (uint8_t)(1 + test_rng_next(&r) % 200) : 0;
+    size_t need;
+    ck_assert_status(cvhp_mask_encode(m, H, W, CVHP_IMAGE_BMP, NULL, 0, &need), CVHP_ERR_BUFFER_TOO_SMALL);
+    unsigned char *buf = malloc(need);
+    ck_assert_ok(cvhp_mask_encode(m, H, W, CVHP_IMAGE_BMP, buf, need, &need));
+    size_t h, w;
+    uint8_t *d = bmp_decode(buf, need, &h, &w);
+    ck_assert(h == H && w == W);
+    for (size_t i = 0; i < H * W; i++)
+        ck_assert_int_eq(d[i], m[i] ? 255 : 0);
+    free(d), free(buf);
+    ck_assert(cvhp_have_image_type(CVHP_IMAGE_BMP));
+    ck_assert_int_eq(cvhp_have_image_type(CVHP_IMAGE_PNG), CVHP_TEST_HAVE_PNG);
+    ck_assert_int_eq(cvhp_have_image_type(CVHP_IMAGE_JPG), CVHP_TEST_HAVE_JPEG);
+#if CVHP_TEST_HAVE_PNG
+    ck_assert_status(cvhp_mask_encode(m, H, W, CVHP_IMAGE_PNG, NULL, 0, &need), CVHP_ERR_BUFFER_TOO_SMALL);
+    buf = malloc(need);
+    ck_assert_ok(cvhp_mask_encode(m, H, W, CVHP_IMAGE_PNG, buf, need, &need));
+    spng_ctx *ctx = spng_ctx_new(0);
+    spng_set_png_buffer(ctx, buf, need);
+    struct spng_ihdr ih;
+    ck_assert_int_eq(spng_get_ihdr(ctx, &ih), 0);
+    ck_assert(ih.width == W && ih.height == H && ih.bit_depth == 8 && ih.color_type == SPNG_COLOR_TYPE_GRAYSCALE);
+    uint8_t out[H * W];
+    ck_assert_int_eq(spng_decode_image(ctx, out, sizeof out, SPNG_FMT_G8, 0), 0);
+    for (size_t i = 0; i < H * W; i++)
+        ck_assert_int_eq(out[i], m[i] ? 255 : 0);
+    spng_ctx_free(ctx);
+    free(buf);
+#else
+    ck_assert_status(cvhp_mask_encode(m, H, W, CVHP_IMAGE_PNG, NULL, 0, &need), CVHP_ERR_UNSUPPORTED);
+#endif
+#if CVHP_TEST_HAVE_JPEG
+    ck_assert_status(cvhp_mask_encode(m, H, W, CVHP_IMAGE_JPG, NULL, 0, &need), CVHP_ERR_BUFFER_TOO_SMALL);
+    buf = malloc(need);
+    ck_assert_ok(cvhp_mask_encode(m, H, W, CVHP_IMAGE_JPG, buf, need, &need));
+    tjhandle tj = tjInitDecompress();
+    int jw, jh, sub, cs;
+    ck_assert_int_eq(tjDecompressHeader3(tj, buf, need, &jw, &jh, &sub, &cs), 0);
+    ck_assert(jw == W && jh == H);
+    uint8_t jo[H * W];
+    ck_assert_int_eq(tjDecompress2(tj, buf, need, jo, W, 0, H, TJPF_GRAY, 0), 0);
+    double err = 0;
+    for (size_t i = 0; i < H * W; i++)
+        err += fabs((double)jo[i] - (m[i] ? 255 : 0));
+    ck_assert_msg(err / (H * W) < 40, "JPEG mean error %g", err / (H * W)); /* lossy, as the reference's JPG */
+    tjDestroy(tj);
+    free(buf);
+#else
+    ck_assert_status(cvhp_mask_encode(m, H, W, CVHP_IMAGE_JPG, NULL, 0, &need), CVHP_ERR_UNSUPPORTED);
+#endif
+    /* to a file, and the reference's naming */
+    char path[] = "/tmp/cvhp_mask_test_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_ok(cvhp_mask_export(m, H, W, CVHP_IMAGE_BMP, path));
+    FILE *f = fopen(path, "rb");
+    unsigned char head[2];
+    ck_assert(fread(head, 1, 2, f) == 2 && head[0] == 'B');
+    fclose(f);
+    unlink(path);
+    ck_assert_status(cvhp_mask_export(m, H, W, CVHP_IMAGE_BMP, "/nonexistent/dir/x.bmp"), CVHP_ERR_IO);
+    ck_assert_status(cvhp_mask_encode(m, H, W, 7, NULL, 0, &need), CVHP_ERR_INVALID_VALUE);
+    ck_assert_status(cvhp_mask_encode(m, 0, W, CVHP_IMAGE_BMP, NULL, 0, &need), CVHP_ERR_OUT_OF_RANGE);
+    char name[256];
+    ck_assert_ok(cvhp_mask_export_path("/data/img.01.jpg", "cat", 3, 0.98765, CVHP_IMAGE_PNG, name, sizeof name, NULL));
+    ck_assert_str_eq(name, "masks/img/cat/img_3_label_cat_conf_0987.png");
+    ck_assert_ok(cvhp_mask_export_path("a.png", "dog", 0, 1.0, CVHP_IMAGE_JPG, name, sizeof name, NULL));
+    ck_assert_str_eq(name, "masks/a/dog/a_0_label_dog_conf_10.jpg");
+    ck_assert_ok(cvhp_mask_export_path("b", "x", 1, 0.5, CVHP_IMAGE_BMP, name, sizeof name, NULL));
+    ck_assert_str_eq(name, "masks/b/x/b_1_label_x_conf_05.bmp");
+    ck_assert_status(cvhp_mask_export_path("b", "x", 1, 0.5, 9, name, sizeof name, NULL), CVHP_ERR_INVALID_VALUE);
+}
+END_TEST
+
 Suite *cvhp_test_suite(void)
 {
     Suite *s = suite_create("masks");
@@ -232,6 +369,8 @@ Suite *cvhp_test_suite(void)
     tcase_add_test(tc, polygon_area_round_trip);
     tcase_add_test(tc, holes_and_empty);
     tcase_add_test(tc, bad_inputs);
+    tcase_add_test(tc, batch_equals_single);
+    tcase_add_test(tc, export_round_trips);
     suite_add_tcase(s, tc);
     return s;
 }

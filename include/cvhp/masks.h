@@ -8,6 +8,7 @@
 
 #include "common.h"
 #include "config.h"
+#include "params.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,6 +73,37 @@ CVHP_API cvhp_status cvhp_rle_from_string(const char *s, uint32_t *counts, size_
 /* Polygons of an RLE mask (no threshold: already binary). */
 CVHP_API cvhp_status cvhp_rle_to_polygons(const uint32_t *counts, size_t ncounts, size_t height, size_t width,
                                           const cvhp_mask_options *opt, cvhp_polygons **out);
+
+/* ---- batches ---- */
+
+/* cvhp_mask_to_polygons for count masks of H x W floats stored one after
+ * the other, in parallel over masks (opt->num_threads); out[i] receives
+ * mask i's polygons. Identical to one call per mask. On error every out[i]
+ * is NULL and the status and message are the first failing mask's. */
+CVHP_API cvhp_status cvhp_masks_to_polygons_batch(const float *scores, size_t count, size_t height, size_t width,
+                                                  const cvhp_mask_options *opt, cvhp_polygons **out);
+
+/* ---- export as images (reference §2.3) ---- */
+
+/* Encode an H x W mask (nonzero -> 255, zero -> 0) as an 8-bit grayscale
+ * image of the given type (CVHP_IMAGE_JPG, _PNG, _BMP of params.h). BMP is
+ * always built in; PNG needs libspng and JPEG libturbojpeg (meson features
+ * png, jpeg), else CVHP_ERR_UNSUPPORTED. Two-call size pattern into buf; for
+ * JPEG (whose size is unknown in advance) needed is an upper bound on the
+ * first call and exact on success. */
+CVHP_API cvhp_status cvhp_mask_encode(const uint8_t *mask, size_t height, size_t width, int32_t image_type, void *buf,
+                                      size_t cap, size_t *needed);
+/* The same written to a file (created or truncated). */
+CVHP_API cvhp_status cvhp_mask_export(const uint8_t *mask, size_t height, size_t width, int32_t image_type,
+                                      const char *path);
+/* The reference's relative path of an exported mask:
+ * masks/<stem>/<label>/<stem>_<index>_label_<label>_conf_<S>.<ext>, stem =
+ * the image file name's base up to the first '.', S = Python's str(score)
+ * without its '.', first 4 characters (0.98765 -> 0987), ext = jpg/png/bmp. */
+CVHP_API cvhp_status cvhp_mask_export_path(const char *image_file, const char *label, size_t index, double score,
+                                           int32_t image_type, char *buf, size_t cap, size_t *needed);
+/* 1 when that image type can be encoded by this build. */
+CVHP_API int cvhp_have_image_type(int32_t image_type);
 
 #ifdef __cplusplus
 }
