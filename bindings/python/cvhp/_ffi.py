@@ -113,6 +113,27 @@ _SIGNATURES = {
     "cvhp_letterbox_unpad": (status_t, [c_void_p, c_size_t, c_void_p, c_int64, c_void_p]),
     "cvhp_detections_to_json": (status_t, [c_void_p, c_void_p, c_void_p, c_size_t, c_double, c_double, c_void_p,
                                            c_size_t, c_char_p, c_size_t, POINTER(c_size_t)]),
+    # masks.h
+    "cvhp_mask_options_init": (status_t, [c_void_p]),
+    "cvhp_mask_options_from_config": (status_t, [c_void_p, cfg_p]),
+    "cvhp_mask_to_polygons": (status_t, [c_void_p, c_size_t, c_size_t, c_void_p, POINTER(c_void_p)]),
+    "cvhp_mask_u8_to_polygons": (status_t, [c_void_p, c_size_t, c_size_t, c_void_p, POINTER(c_void_p)]),
+    "cvhp_masks_to_polygons_batch": (status_t, [c_void_p, c_size_t, c_size_t, c_size_t, c_void_p, c_void_p]),
+    "cvhp_polygons_count": (c_size_t, [c_void_p]),
+    "cvhp_polygon_points": (c_size_t, [c_void_p, c_size_t]),
+    "cvhp_polygon_coords": (POINTER(c_double), [c_void_p, c_size_t]),
+    "cvhp_polygon_is_hole": (c_int, [c_void_p, c_size_t]),
+    "cvhp_polygons_free": (None, [c_void_p]),
+    "cvhp_rle_encode": (status_t, [c_void_p, c_size_t, c_size_t, c_void_p, c_size_t, POINTER(c_size_t)]),
+    "cvhp_rle_decode": (status_t, [c_void_p, c_size_t, c_size_t, c_size_t, c_void_p]),
+    "cvhp_rle_to_string": (status_t, [c_void_p, c_size_t, c_char_p, c_size_t, POINTER(c_size_t)]),
+    "cvhp_rle_from_string": (status_t, [c_char_p, c_void_p, c_size_t, POINTER(c_size_t)]),
+    "cvhp_rle_to_polygons": (status_t, [c_void_p, c_size_t, c_size_t, c_size_t, c_void_p, POINTER(c_void_p)]),
+    "cvhp_mask_encode": (status_t, [c_void_p, c_size_t, c_size_t, c_int32, c_void_p, c_size_t, POINTER(c_size_t)]),
+    "cvhp_mask_export": (status_t, [c_void_p, c_size_t, c_size_t, c_int32, c_char_p]),
+    "cvhp_mask_export_path": (status_t, [c_char_p, c_char_p, c_size_t, c_double, c_int32, c_char_p, c_size_t,
+                                         POINTER(c_size_t)]),
+    "cvhp_have_image_type": (c_int, [c_int32]),
     # params.h
     "cvhp_task_name": (c_char_p, [c_int]),
     "cvhp_task_from_name": (status_t, [c_char_p, POINTER(c_int)]),
@@ -224,6 +245,14 @@ ERR_NOT_SET = 13
 ERR_VALIDATION = 14
 ERR_INTERNAL = 99
 
+class MaskOptions(ctypes.Structure):
+    """cvhp_mask_options (include/cvhp/masks.h)."""
+    _fields_ = [("size", c_uint32), ("flags", c_uint32), ("score_threshold", c_double), ("max_points", c_int64),
+                ("max_refinements", c_int32), ("num_threads", c_int32), ("alloc", c_void_p)]
+
+
+IMAGE_TYPES = {"jpg": 0, "jpeg": 0, "png": 1, "bmp": 2}
+POLY_PIXELS, POLY_RAW = 0x1, 0x2
 BOX_FORMATS = {"xyxy": 1, "xywh": 2, "cxcywh": 3}
 NMS_PRESETS = {"torchvision": 1, "opencv": 2, "onnx": 3}
 NMS_FLAGS = {"suppress_ge": 0x01, "score_threshold": 0x02, "score_ge": 0x04, "topk_candidates": 0x08,

@@ -1,0 +1,152 @@
+"""Instance masks: polygons exactly as the reference service makes them
+(threshold, pad 1, scikit-image find_contours at 0.5, cumulative RDP, ceil - 1,
+normalization), COCO RLE, and mask images.
+
+    polys = cvhp.masks.to_polygons(mask_scores, score_threshold=0.5, max_points=100)
+    # -> list of flat [x1, y1, x2, y2, ...] float arrays, normalized to [0, 1]
+"""
+from __future__ import annotations
+
+import ctypes
+from ctypes import byref, c_size_t
+
+import numpy as np
+
+from . import _ffi
+from ._config import Config
+from ._errors import check, error
+
+L = _ffi.lib
+
+__all__ = ["to_polygons", "batch_to_polygons", "encode_rle", "decode_rle", "rle_to_string", "rle_from_string",
+           "export", "encode_image", "export_path"]
+
+
+def _options(score_threshold, max_points, pixels, raw, config, num_threads=0):
+    o = _ffi.MaskOptions()
+    if config is not None:
+        check(L.cvhp_mask_options_from_config(byref(o), config._handle()))
+    else:
+        check(L.cvhp_mask_options_init(byref(o)))
+    if score_threshold is not None:
+        o.score_threshold = float(score_threshold)
+    if max_points is not None:
+        o.max_points = int(max_points)
+    o.flags = (_ffi.POLY_PIXELS if pixels else 0) | (_ffi.POLY_RAW if raw else 0)
+    o.num_threads = int(num_threads)
+    return o
+
+
+def _collect(handle, with_holes):
+    try:
+        out, holes = [], []
+        for i in range(L.cvhp_polygons_count(handle)):
+            n = L.cvhp_polygon_points(handle, i)
+            ptr = L.cvhp_polygon_coords(handle, i)
+            out.append(np.ctypeslib.as_array(ptr, shape=(2 * n,)).copy() if n else np.zeros(0))
+            holes.append(bool(L.cvhp_polygon_is_hole(handle, i)))
+        return (out, holes) if with_holes else out
+    finally:
+        L.cvhp_polygons_free(handle)
+
+
+def to_polygons(mask, score_threshold: float | None = None, max_points: int | None = None, *, pixels=False,
+                raw=False, with_holes=False, config: Config | None = None):
+    """Polygons of one (H, W) mask: float scores (pixel in the mask when score >
+    score_threshold) or a bool/uint8 mask (nonzero). Defaults: 0.5 and 100,
+    or the config's mask_pixel_score_threshold / max_number_of_polygon_points.
+    pixels=True gives integer pixel coordinates; raw=True find_contours'
+    vertices; with_holes=True also returns a list of is-hole flags."""
+    m = np.asarray(mask)
+    if m.ndim != 2:
+        raise ValueError(f"mask: expected 2 dimensions, got shape {m.shape}")
+    o = _options(score_threshold, max_points, pixels, raw, config)
+    h = ctypes.c_void_p()
+    if m.dtype == np.bool_ or m.dtype == np.uint8:
+        m = np.ascontiguousarray(m, dtype=np.uint8)
+        check(L.cvhp_mask_u8_to_polygons(m.ctypes.data, m.shape[0], m.shape[1], byref(o), byref(h)))
+    else:
+        m = np.ascontiguousarray(m, dtype=np.float32)
+        check(L.cvhp_mask_to_polygons(m.ctypes.data, m.shape[0], m.shape[1], byref(o), byref(h)))
+    return _collect(h, with_holes)
+
+
+def batch_to_polygons(masks, score_threshold: float | None = None, max_points: int | None = None, *,
+                      num_threads: int = 0, config: Config | None = None):
+    """to_polygons over an (N, H, W) stack of score masks, in parallel."""
+    m = np.ascontiguousarray(masks, dtype=np.float32)
+    if m.ndim != 3:
+        raise ValueError(f"masks: expected (N, H, W), got {m.shape}")
+    o = _options(score_threshold, max_points, False, False, config, num_threads)
+    outs = (ctypes.c_void_p * max(1, m.shape[0]))()
+    check(L.cvhp_masks_to_polygons_batch(m.ctypes.data, m.shape[0], m.shape[1], m.shape[2], byref(o), outs))
+    return [_collect(ctypes.c_void_p(outs[i]), False) for i in range(m.shape[0])]
+
+
+def encode_rle(mask) -> dict:
+    """COCO RLE of a binary mask: {"size": [H, W], "counts": [...]} (column-major)."""
+    m = np.ascontiguousarray(np.asarray(mask) != 0, dtype=np.uint8)
+    h, w = m.shape
+    counts = np.empty(h * w + 1, dtype=np.uint32)
+    n = c_size_t()
+    check(L.cvhp_rle_encode(m.ctypes.data, h, w, counts.ctypes.data, counts.size, byref(n)))
+    return {"size": [h, w], "counts": counts[: n.value].astype(np.int64).tolist()}
+
+
+def decode_rle(rle: dict) -> np.ndarray:
+    """The uint8 0/1 mask of {"size": [H, W], "counts": list or compressed string}."""
+    h, w = rle["size"]
+    counts = rle["counts"]
+    if isinstance(counts, (str, bytes)):
+        counts = rle_from_string(counts)
+    c = np.ascontiguousarray(counts, dtype=np.uint32)
+    out = np.empty((h, w), dtype=np.uint8)
+    check(L.cvhp_rle_decode(c.ctypes.data if c.size else None, c.size, h, w, out.ctypes.data))
+    return out
+
+
+def rle_to_string(counts) -> str:
+    c = np.ascontiguousarray(counts, dtype=np.uint32)
+    need = c_size_t()
+    st = L.cvhp_rle_to_string(c.ctypes.data if c.size else None, c.size, None, 0, byref(need))
+    if st not in (_ffi.OK, _ffi.ERR_BUFFER_TOO_SMALL):
+        raise error(st)
+    buf = ctypes.create_string_buffer(need.value)
+    check(L.cvhp_rle_to_string(c.ctypes.data if c.size else None, c.size, buf, need.value, None))
+    return buf.value.decode()
+
+
+def rle_from_string(s) -> list:
+    b = s.encode() if isinstance(s, str) else bytes(s)
+    cap = len(b) + 1
+    out = np.empty(cap, dtype=np.uint32)
+    n = c_size_t()
+    check(L.cvhp_rle_from_string(b, out.ctypes.data, cap, byref(n)))
+    return out[: n.value].astype(np.int64).tolist()
+
+
+def encode_image(mask, image_type: str = "png") -> bytes:
+    """The mask as an 8-bit grayscale image (0 / 255) in jpg, png or bmp."""
+    t = _ffi.IMAGE_TYPES[image_type.lower()]
+    m = np.ascontiguousarray(mask, dtype=np.uint8)
+    need = c_size_t()
+    st = L.cvhp_mask_encode(m.ctypes.data, m.shape[0], m.shape[1], t, None, 0, byref(need))
+    if st != _ffi.ERR_BUFFER_TOO_SMALL:
+        raise error(st)
+    buf = ctypes.create_string_buffer(need.value)
+    check(L.cvhp_mask_encode(m.ctypes.data, m.shape[0], m.shape[1], t, buf, need.value, byref(need)))
+    return buf.raw[: need.value]
+
+
+def export(mask, path: str, image_type: str = "jpg") -> None:
+    t = _ffi.IMAGE_TYPES[image_type.lower()]
+    m = np.ascontiguousarray(mask, dtype=np.uint8)
+    check(L.cvhp_mask_export(m.ctypes.data, m.shape[0], m.shape[1], t, path.encode()))
+
+
+def export_path(image_file: str, label: str, index: int, score: float, image_type: str = "jpg") -> str:
+    """The reference's masks/<stem>/<label>/<stem>_<i>_label_<label>_conf_<S>.<ext>."""
+    t = _ffi.IMAGE_TYPES[image_type.lower()]
+    buf = ctypes.create_string_buffer(4096)
+    check(L.cvhp_mask_export_path(image_file.encode(), label.encode(), int(index), float(score), t, buf, 4096, None))
+    return buf.value.decode()

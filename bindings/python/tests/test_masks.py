@@ -1,0 +1,87 @@
+"""cvhp.masks against the scikit-image / reference golden data."""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import cvhp
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import golden  # noqa: E402
+
+CASES = golden.read(os.path.join(ROOT, "tests", "data", "golden", "masks.bin"))
+
+
+def split(flat, counts):
+    out, at = [], 0
+    for n in counts:
+        out.append(flat[2 * at: 2 * (at + n)])
+        at += n
+    return out
+
+
+def test_polygons_match_reference():
+    for name, a in CASES:
+        h, w = a["shap"]
+        m = a["mask"].reshape(h, w)
+        for tag, mp in (("100", 100), ("010", 10), ("004", 4)):
+            want = split(a["p" + tag], a["n" + tag])
+            for got in (cvhp.masks.to_polygons(m, max_points=mp),
+                        cvhp.masks.to_polygons(a["soft"].reshape(h, w), 0.5, mp),
+                        cvhp.masks.to_polygons(m.astype(bool), max_points=mp)):
+                assert len(got) == len(want), name
+                for g, wv in zip(got, want):
+                    np.testing.assert_array_equal(g, wv, err_msg=name)
+        raw = cvhp.masks.to_polygons(m, raw=True)
+        want = split(a["cont"], a["ncon"])
+        for g, wv in zip(raw, want):  # skimage (row, col) on the padded mask
+            np.testing.assert_array_equal(g[0::2], wv[1::2] - 1)
+            np.testing.assert_array_equal(g[1::2], wv[0::2] - 1)
+
+
+def test_rle_round_trip_and_strings():
+    for name, a in CASES:
+        h, w = a["shap"]
+        m = a["mask"].reshape(h, w)
+        r = cvhp.masks.encode_rle(m)
+        assert r["counts"] == a["rlec"].tolist()
+        s = cvhp.masks.rle_to_string(r["counts"])
+        assert s == bytes(a["rles"]).decode()
+        assert cvhp.masks.rle_from_string(s) == r["counts"]
+        np.testing.assert_array_equal(cvhp.masks.decode_rle({"size": [h, w], "counts": s}), m != 0)
+    with pytest.raises(cvhp.CvhpError) as info:
+        cvhp.masks.decode_rle({"size": [2, 2], "counts": [1, 2, 2]})
+    assert info.value.name == "CVHP_ERR_PARSE"
+
+
+def test_batch_config_holes_and_errors():
+    m = np.zeros((12, 12), np.float32)
+    m[2:10, 2:10] = 0.9
+    m[5:7, 5:7] = 0.1
+    polys, holes = cvhp.masks.to_polygons(m, with_holes=True)
+    assert len(polys) == 2 and sorted(holes) == [False, True]
+    cfg = cvhp.Config("instance_segmentation", mask_pixel_score_threshold=0.95)
+    assert cvhp.masks.to_polygons(m, config=cfg) == []  # nothing above 0.95
+    many = cvhp.masks.batch_to_polygons(np.stack([m, m * 0, m]), num_threads=2)
+    assert len(many) == 3 and many[1] == [] and all(np.array_equal(x, y) for x, y in zip(many[0], many[2]))
+    with pytest.raises(cvhp.CvhpError):
+        cvhp.masks.to_polygons(m, max_points=2)
+    with pytest.raises(cvhp.CvhpError):
+        cvhp.masks.to_polygons(m, score_threshold=float("nan"))
+    with pytest.raises(ValueError):
+        cvhp.masks.to_polygons(np.zeros(5))
+
+
+def test_export(tmp_path):
+    m = np.zeros((9, 13), np.uint8)
+    m[2:6, 3:9] = 1
+    bmp = cvhp.masks.encode_image(m, "bmp")
+    assert bmp[:2] == b"BM"
+    path = tmp_path / "m.bmp"
+    cvhp.masks.export(m, str(path), "bmp")
+    assert path.read_bytes() == bmp
+    if cvhp._ffi.lib.cvhp_have_image_type(1):
+        assert cvhp.masks.encode_image(m, "png")[:8] == b"\x89PNG\r\n\x1a\n"
+    assert cvhp.masks.export_path("dir/img.x.jpg", "cat", 2, 0.98765, "png") == "masks/img/cat/img_2_label_cat_conf_0987.png"
