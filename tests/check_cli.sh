@@ -76,7 +76,18 @@ expect 2 "postprocess no size" -- "$tool" postprocess --boxes "$demo/pass_0_boxe
 expect 0 "demo" -- "$tool" demo --data "$demo"
 contains "5. merge"
 contains "7. yolo decode"
+contains "8. polygons"
 expect 1 "demo missing data" -- "$tool" demo --data /nonexistent
+
+expect 0 "polygons float" -- "$tool" polygons "$demo/mask_scores.npy" --pixels
+contains '"holes": [false, true]'
+contains '[9, 6, 9, 5, 8, 5'
+expect 0 "polygons bool" -- "$tool" polygons "$demo/mask_binary.npy" --max-points 4
+contains '[0.75, 0.83333333333333337, 0.1875'
+expect 1 "polygons bad max" -- "$tool" polygons "$demo/mask_binary.npy" --max-points 2
+contains "max_number_of_polygon_points: 2 is below 3"
+expect 1 "polygons wrong dtype" -- "$tool" polygons "$demo/pass_0_labels.npy"
+expect 2 "polygons no file" -- "$tool" polygons
 
 [ $fail -eq 0 ] && echo "ok: cvhp command line"
 exit $fail

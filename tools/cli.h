@@ -28,5 +28,6 @@ int cmd_params(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_tiles(int argc, char **argv);
 int cmd_postprocess(int argc, char **argv);
+int cmd_polygons(int argc, char **argv);
 
 #endif

@@ -258,6 +258,42 @@ int cmd_demo(int argc, char **argv)
             goto out;
         }
     }
+    /* 8. instance segmentation: a mask's polygons with the config's settings */
+    {
+        npy_array mk;
+        char err[1200];
+        snprintf(path, sizeof path, "%s/mask_scores.npy", data);
+        if (npy_read(path, &mk, err, sizeof err) != 0 || mk.dtype != 'f' || mk.ndim != 2) {
+            fprintf(stderr, "cvhp demo: %s\n", mk.data ? "mask_scores.npy must be 2-D float32" : err);
+            npy_free(&mk);
+            goto out;
+        }
+        cvhp_config *ic;
+        cvhp_config_new(CVHP_TASK_INSTANCE_SEGMENTATION, &ic);
+        cvhp_mask_options mo;
+        cvhp_mask_options_from_config(&mo, ic);
+        cvhp_polygons *poly = NULL;
+        t0 = cli_now_ms();
+        st = cvhp_mask_to_polygons(mk.data, mk.shape[0], mk.shape[1], &mo, &poly);
+        double tp = cli_now_ms() - t0;
+        if (st == CVHP_OK) {
+            char name[256];
+            cvhp_mask_export_path("sample.jpg", "class_07", 0, 0.9731, CVHP_IMAGE_PNG, name, sizeof name, NULL);
+            printf("8. polygons    %-8.3f ms  a %zux%zu score mask -> %zu polygons (", tp, mk.shape[0], mk.shape[1],
+                   cvhp_polygons_count(poly));
+            for (size_t i = 0; i < cvhp_polygons_count(poly); i++)
+                printf("%s%zu points%s", i ? ", " : "", cvhp_polygon_points(poly, i),
+                       cvhp_polygon_is_hole(poly, i) ? ", a hole" : "");
+            printf("); exported as %s\n", name);
+        }
+        cvhp_polygons_free(poly);
+        cvhp_config_free(ic);
+        npy_free(&mk);
+        if (st != CVHP_OK) {
+            cli_fail(st, "polygons");
+            goto out;
+        }
+    }
     rc = 0;
 out:
     free(all_b), free(all_s), free(all_l), free(src), free(keep), free(rects);

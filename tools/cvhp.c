@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     {"validate", "check a JSON config and print its diagnostics", cmd_validate},
     {"tiles", "print the tiles the reference cuts an image into", cmd_tiles},
     {"postprocess", "post-process raw detections (.npy) into the reference's JSON", cmd_postprocess},
+    {"polygons", "print the reference's polygons of a mask (.npy)", cmd_polygons},
     {"info", "print build information, detected and active instruction set, threads", cmd_info},
     {"version", "print the library version", cmd_version},
 };

@@ -55,10 +55,12 @@ int npy_read(const char *path, npy_array *out, char *err, size_t errcap)
         out->dtype = 'f';
     else if (strstr(d, "'<i8'") == d + 9)
         out->dtype = 'q';
+    else if (strstr(d, "'|u1'") == d + 9 || strstr(d, "'|b1'") == d + 9)
+        out->dtype = 'u';
     else {
         free(h);
         fclose(f);
-        return fail(err, errcap, path, "dtype must be <f4 or <i8");
+        return fail(err, errcap, path, "dtype must be <f4, <i8, |u1 or |b1");
     }
     const char *p = strchr(sh, '(');
     out->ndim = 0;
@@ -87,7 +89,7 @@ int npy_read(const char *path, npy_array *out, char *err, size_t errcap)
         fclose(f);
         return fail(err, errcap, path, "need a 1-D or 2-D array");
     }
-    size_t count = out->shape[0] * out->shape[1], esz = out->dtype == 'f' ? 4 : 8;
+    size_t count = out->shape[0] * out->shape[1], esz = out->dtype == 'f' ? 4 : out->dtype == 'u' ? 1 : 8;
     if (out->shape[1] && count / out->shape[1] != out->shape[0]) {
         fclose(f);
         return fail(err, errcap, path, "shape overflows");

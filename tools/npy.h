@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 typedef struct npy_array {
-    char dtype;      /* 'f' float32, 'q' int64 */
+    char dtype;      /* 'f' float32, 'q' int64, 'u' uint8 or bool */
     size_t shape[2]; /* shape[1] == 1 for 1-D */
     int ndim;
     void *data;      /* malloc'd */
