@@ -253,6 +253,17 @@ static int add_segment(assembler *s, uint64_t from, uint64_t to)
 static int march_row(assembler *s, const uint8_t *up, const uint8_t *dn, uint32_t r0, size_t pw)
 {
     for (uint32_t c0 = 0; c0 + 1 < pw; c0++) {
+        /* 8 squares whose 18 corners are all 0 or all 1 have no segment */
+        while (c0 + 9 <= pw) {
+            uint64_t a, a1, b, b1;
+            memcpy(&a, up + c0, 8), memcpy(&a1, up + c0 + 1, 8);
+            memcpy(&b, dn + c0, 8), memcpy(&b1, dn + c0 + 1, 8);
+            if (a != a1 || a != b || a != b1 || (a != 0 && a != 0x0101010101010101ull))
+                break;
+            c0 += 8;
+        }
+        if (c0 + 1 >= pw)
+            break;
         const unsigned sq = (unsigned)up[c0] | (unsigned)up[c0 + 1] << 1 | (unsigned)dn[c0] << 2 |
                             (unsigned)dn[c0 + 1] << 3;
         int ok = 1;
@@ -661,21 +672,22 @@ cvhp_status cvhp_rle_from_string(const char *s, uint32_t *counts, size_t cap, si
     size_t m = 0, p = 0;
     int64_t prev2 = 0, prev1 = 0;
     while (s[p]) {
-        int64_t x = 0;
+        uint64_t ux = 0; /* unsigned: no signed-shift overflow */
         int k = 0, more = 1;
         while (more) {
             const int c = (unsigned char)s[p] - 48;
             if (s[p] == '\0' || c < 0 || c > 63)
                 return cvhp__error(CVHP_ERR_PARSE, "%s: character %zu ('%c') is not part of a run", fn, p,
                                    s[p] ? s[p] : '?');
-            if (k >= 13)
+            if (k >= 12)
                 return cvhp__error(CVHP_ERR_PARSE, "%s: run %zu is too long", fn, m);
-            x |= (int64_t)(c & 0x1f) << (5 * k);
+            ux |= (uint64_t)(c & 0x1f) << (5 * k);
             more = c & 0x20;
             p++, k++;
-            if (!more && (c & 0x10))
-                x |= -((int64_t)1 << (5 * k)); /* sign-extend */
+            if (!more && (c & 0x10)) /* sign-extend */
+                ux |= ~(uint64_t)0 << (5 * k);
         }
+        int64_t x = ux > (uint64_t)INT64_MAX ? -(int64_t)(~ux) - 1 : (int64_t)ux;
         if (m > 2)
             x += prev2;
         if (x < 0 || x > UINT32_MAX)
