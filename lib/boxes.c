@@ -61,6 +61,7 @@ void cvhp__iou_row_scalar(const float box[5], const float *bx1, const float *by1
 PICK(iou_row, cvhp__iou_row_fn)
 PICK(suppress, cvhp__suppress_fn)
 PICK(any, cvhp__any_fn)
+PICK(threshold_bits, cvhp__threshold_bits_fn)
 
 /* b is transposed to SoA in blocks of this many boxes, on the stack. */
 #define IOU_BLOCK 512

@@ -11,6 +11,7 @@
 
 #include "build_config.h"
 #include "config_internal.h"
+#include "kernels.h"
 
 #if CVHP_HAVE_OPENMP
 #  include <omp.h>
@@ -250,44 +251,48 @@ static int add_segment(assembler *s, uint64_t from, uint64_t to)
 #define LEFT pkey(2 * r0 + 1, 2 * c0)
 #define RIGHT pkey(2 * r0 + 1, 2 * c0 + 2)
 
-static int march_row(assembler *s, const uint8_t *up, const uint8_t *dn, uint32_t r0, size_t pw)
+/* The squares of padded row r0: up = bits of padded row r0, dn = of row
+ * r0 + 1 (bit c = padded column c). Only squares whose four corners differ
+ * are visited, in column order, found 64 at a time from the bit words. */
+static int emit_square(assembler *s, unsigned sq, uint32_t r0, uint32_t c0)
 {
-    for (uint32_t c0 = 0; c0 + 1 < pw; c0++) {
-        /* 8 squares whose 18 corners are all 0 or all 1 have no segment */
-        while (c0 + 9 <= pw) {
-            uint64_t a, a1, b, b1;
-            memcpy(&a, up + c0, 8), memcpy(&a1, up + c0 + 1, 8);
-            memcpy(&b, dn + c0, 8), memcpy(&b1, dn + c0 + 1, 8);
-            if (a != a1 || a != b || a != b1 || (a != 0 && a != 0x0101010101010101ull))
-                break;
-            c0 += 8;
+    switch (sq) {
+    case 1: return add_segment(s, TOP, LEFT);
+    case 2: return add_segment(s, RIGHT, TOP);
+    case 3: return add_segment(s, RIGHT, LEFT);
+    case 4: return add_segment(s, LEFT, BOTTOM);
+    case 5: return add_segment(s, TOP, BOTTOM);
+    case 6: return add_segment(s, RIGHT, TOP) && add_segment(s, LEFT, BOTTOM);
+    case 7: return add_segment(s, RIGHT, BOTTOM);
+    case 8: return add_segment(s, BOTTOM, RIGHT);
+    case 9: return add_segment(s, TOP, LEFT) && add_segment(s, BOTTOM, RIGHT);
+    case 10: return add_segment(s, BOTTOM, TOP);
+    case 11: return add_segment(s, BOTTOM, LEFT);
+    case 12: return add_segment(s, LEFT, RIGHT);
+    case 13: return add_segment(s, TOP, RIGHT);
+    case 14: return add_segment(s, LEFT, TOP);
+    }
+    return 1;
+}
+
+static int march_row(assembler *s, const uint64_t *up, const uint64_t *dn, uint32_t r0, size_t pw, size_t nwords)
+{
+    for (size_t k = 0; k < nwords; k++) {
+        const uint64_t U = up[k], D = dn[k];
+        const uint64_t nu = k + 1 < nwords ? up[k + 1] : 0, nd = k + 1 < nwords ? dn[k + 1] : 0;
+        const uint64_t U1 = U >> 1 | nu << 63, D1 = D >> 1 | nd << 63; /* the right-hand corners */
+        uint64_t x = (U ^ U1) | (U ^ D) | (U ^ D1);
+        const size_t base = 64 * k;
+        if (base + 64 > pw - 1) /* squares exist for c0 < pw - 1 only */
+            x &= base >= pw - 1 ? 0 : (~(uint64_t)0 >> (64 - (pw - 1 - base)));
+        while (x) {
+            const unsigned b = (unsigned)__builtin_ctzll(x);
+            x &= x - 1;
+            const unsigned sq = (unsigned)((U >> b) & 1) | (unsigned)((U1 >> b) & 1) << 1 |
+                                (unsigned)((D >> b) & 1) << 2 | (unsigned)((D1 >> b) & 1) << 3;
+            if (!emit_square(s, sq, r0, (uint32_t)(base + b)))
+                return 0;
         }
-        if (c0 + 1 >= pw)
-            break;
-        const unsigned sq = (unsigned)up[c0] | (unsigned)up[c0 + 1] << 1 | (unsigned)dn[c0] << 2 |
-                            (unsigned)dn[c0 + 1] << 3;
-        int ok = 1;
-        switch (sq) {
-        case 0:
-        case 15:
-            break;
-        case 1: ok = add_segment(s, TOP, LEFT); break;
-        case 2: ok = add_segment(s, RIGHT, TOP); break;
-        case 3: ok = add_segment(s, RIGHT, LEFT); break;
-        case 4: ok = add_segment(s, LEFT, BOTTOM); break;
-        case 5: ok = add_segment(s, TOP, BOTTOM); break;
-        case 6: ok = add_segment(s, RIGHT, TOP) && add_segment(s, LEFT, BOTTOM); break;
-        case 7: ok = add_segment(s, RIGHT, BOTTOM); break;
-        case 8: ok = add_segment(s, BOTTOM, RIGHT); break;
-        case 9: ok = add_segment(s, TOP, LEFT) && add_segment(s, BOTTOM, RIGHT); break;
-        case 10: ok = add_segment(s, BOTTOM, TOP); break;
-        case 11: ok = add_segment(s, BOTTOM, LEFT); break;
-        case 12: ok = add_segment(s, LEFT, RIGHT); break;
-        case 13: ok = add_segment(s, TOP, RIGHT); break;
-        case 14: ok = add_segment(s, LEFT, TOP); break;
-        }
-        if (!ok)
-            return 0;
     }
     return 1;
 }
@@ -333,21 +338,31 @@ static double pldist(const double *p, const double *a, const double *b)
     return fabs(cr) / sqrt(ex * ex + ey * ey);
 }
 
+/* The argmax is found on exact quantities: vertices are half-integers, so
+ * the cross product (or the squared distance when the endpoints coincide)
+ * is exact in double, and dividing by the same positive number (or taking
+ * the square root) keeps the order. The division or root runs once per
+ * range, on the maximum, exactly as pldist computes it. */
 static void rdp(const double *v, size_t lo, size_t hi, double eps, uint8_t *keep)
 {
-    /* iterative with an explicit stack of ranges, processed left to right */
     size_t stack[128][2], top = 0;
     stack[top][0] = lo, stack[top][1] = hi, top++;
     while (top) {
         top--;
         const size_t a = stack[top][0], b = stack[top][1];
-        double dmax = 0;
+        const double *A = v + 2 * a, *B = v + 2 * b;
+        const int same = A[0] == B[0] && A[1] == B[1];
+        const double ex = B[0] - A[0], ey = B[1] - A[1];
+        double qmax = 0;
         size_t idx = 0;
         for (size_t i = a + 1; i <= b; i++) {
-            const double d = pldist(v + 2 * i, v + 2 * a, v + 2 * b);
-            if (d > dmax)
-                dmax = d, idx = i;
+            const double *P = v + 2 * i;
+            const double q = same ? (P[0] - A[0]) * (P[0] - A[0]) + (P[1] - A[1]) * (P[1] - A[1])
+                                  : fabs(ex * (A[1] - P[1]) - ey * (A[0] - P[0]));
+            if (q > qmax)
+                qmax = q, idx = i;
         }
+        const double dmax = idx ? pldist(v + 2 * idx, A, B) : 0;
         if (dmax > eps && idx > a && idx < b) {
             keep[idx] = 1;
             if (top + 2 > 128) { /* very deep: recurse instead */
@@ -499,47 +514,55 @@ static cvhp_status check_common(size_t height, size_t width, const cvhp_mask_opt
     return CVHP_OK;
 }
 
+/* one mask row -> bits 1..width of dst (bit c + 1 = pixel c; bit 0 and
+ * the bits past the row stay 0: the virtual padding) */
+static void threshold_row(const source *src, size_t r0, size_t width, uint64_t *restrict dst, size_t nwords)
+{
+    memset(dst, 0, nwords * sizeof *dst);
+    if (src->kind == SRC_F32)
+        cvhp__pick_threshold_bits()(src->f + r0 * width, width, src->thr, dst);
+    else {
+        const uint8_t *restrict row = src->u + r0 * width;
+        for (size_t c = 0; c < width; c++)
+            dst[(c + 1) >> 6] |= (uint64_t)(row[c] != 0) << ((c + 1) & 63);
+    }
+}
+
 static cvhp_status run(const source *src, size_t height, size_t width, const cvhp_mask_options *o,
                        cvhp_polygons **out, const char *fn)
 {
     assembler s;
     memset(&s, 0, sizeof s);
     s.ar.a = o->alloc ? o->alloc : &cvhp__default_allocator;
-    const size_t pw = width + 2;
-    uint8_t *rows = cvhp__alloc(s.ar.a, 2 * pw);
+    const size_t pw = width + 2, nwords = (pw + 63) / 64;
+    uint64_t *rows = cvhp__alloc(s.ar.a, 2 * nwords * sizeof *rows);
     cvhp_status st = CVHP_OK;
-    if (rows == NULL || !pmap_init(&s.ar, &s.starts, 1024) || !pmap_init(&s.ar, &s.ends, 1024)) {
+    /* presized for a typical boundary so the arrays rarely grow */
+    size_t guess = 1024;
+    while (guess < 4 * (height + width) && guess < ((size_t)1 << 22))
+        guess *= 2;
+    if (rows == NULL || !pmap_init(&s.ar, &s.starts, guess) || !pmap_init(&s.ar, &s.ends, guess) ||
+        !grow(&s.ar, (void **)&s.nodes, &s.ncap, 4 * guess, sizeof *s.nodes)) {
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
         goto done;
     }
-    uint8_t *up = rows, *dn = rows + pw;
-    memset(rows, 0, 2 * pw);
+    uint64_t *up = rows, *dn = rows + nwords;
+    memset(rows, 0, 2 * nwords * sizeof *rows);
     /* RLE: walk the column-major runs by row needs random access; decode one
      * row at a time from run boundaries instead */
     size_t run_i = 0, run_pos = 0;
     (void)run_i, (void)run_pos;
     for (size_t r0 = 0; r0 <= height; r0++) {
         /* dn = padded row r0 + 1 = mask row r0 (zeros past the end) */
-        memset(dn, 0, pw);
-        if (r0 < height) {
-            if (src->kind == SRC_F32) {
-                const float *row = src->f + r0 * width;
-                for (size_t c = 0; c < width; c++)
-                    dn[c + 1] = row[c] > src->thr;
-            } else if (src->kind == SRC_U8) {
-                const uint8_t *row = src->u + r0 * width;
-                for (size_t c = 0; c < width; c++)
-                    dn[c + 1] = row[c] != 0;
-            } else { /* decoded RLE mask in src->u */
-                const uint8_t *row = src->u + r0 * width;
-                memcpy(dn + 1, row, width);
-            }
-        }
-        if (!march_row(&s, up, dn, (uint32_t)r0, pw)) {
+        if (r0 < height)
+            threshold_row(src, r0, width, dn, nwords);
+        else
+            memset(dn, 0, nwords * sizeof *dn);
+        if (!march_row(&s, up, dn, (uint32_t)r0, pw, nwords)) {
             st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot grow the contour lists", fn);
             goto done;
         }
-        uint8_t *t = up;
+        uint64_t *t = up;
         up = dn, dn = t;
     }
     st = build(&s, height, width, o, out, fn);
@@ -578,6 +601,13 @@ cvhp_status cvhp_mask_u8_to_polygons(const uint8_t *mask, size_t height, size_t 
         return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: mask is NULL", fn);
     source src = {SRC_U8, NULL, mask, NULL, 0, 0};
     return run(&src, height, width, opt, out, fn);
+}
+
+/* The scalar reference of the thresholding kernel (kernels.h). */
+void cvhp__threshold_bits_scalar(const float *row, size_t width, float thr, uint64_t *bits)
+{
+    for (size_t c = 0; c < width; c++)
+        bits[(c + 1) >> 6] |= (uint64_t)(row[c] > thr) << ((c + 1) & 63);
 }
 
 /* ---- COCO RLE ---- */

@@ -88,3 +88,20 @@ int cvhp__any_neon(const float cand[5], const float *x1, const float *y1, const 
     }
     return cvhp__any_scalar(cand, x1 + j, y1 + j, x2 + j, y2 + j, area + j, n - j, fmin);
 }
+
+void cvhp__threshold_bits_neon(const float *row, size_t width, float thr, uint64_t *bits)
+{
+    const float32x4_t t = vdupq_n_f32(thr);
+    static const uint32_t weights[4] = {1, 2, 4, 8};
+    const uint32x4_t wv = vld1q_u32(weights);
+    size_t c = 0;
+    for (; c + 4 <= width; c += 4) {
+        const uint64_t m = vaddvq_u32(vandq_u32(vcgtq_f32(vld1q_f32(row + c), t), wv)); /* NaN: not greater */
+        const size_t bit = c + 1, w = bit >> 6, sh = bit & 63;
+        bits[w] |= m << sh;
+        if (sh > 60)
+            bits[w + 1] |= m >> (64 - sh);
+    }
+    for (; c < width; c++)
+        bits[(c + 1) >> 6] |= (uint64_t)(row[c] > thr) << ((c + 1) & 63);
+}

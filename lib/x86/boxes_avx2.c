@@ -95,3 +95,19 @@ int cvhp__any_avx2(const float cand[5], const float *x1, const float *y1, const 
     }
     return 0;
 }
+
+void cvhp__threshold_bits_avx2(const float *row, size_t width, float thr, uint64_t *bits)
+{
+    const __m256 t = _mm256_set1_ps(thr);
+    size_t c = 0;
+    for (; c + 8 <= width; c += 8) {
+        /* _CMP_GT_OQ: NaN is not above the threshold, as the scalar '>' */
+        const uint64_t m = (uint64_t)(unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(row + c), t, _CMP_GT_OQ));
+        const size_t bit = c + 1, w = bit >> 6, sh = bit & 63;
+        bits[w] |= m << sh;
+        if (sh > 56) /* the 8 bits straddle two words */
+            bits[w + 1] |= m >> (64 - sh);
+    }
+    for (; c < width; c++)
+        bits[(c + 1) >> 6] |= (uint64_t)(row[c] > thr) << ((c + 1) & 63);
+}

@@ -89,3 +89,18 @@ int cvhp__any_avx512(const float cand[5], const float *x1, const float *y1, cons
     }
     return 0;
 }
+
+void cvhp__threshold_bits_avx512(const float *row, size_t width, float thr, uint64_t *bits)
+{
+    const __m512 t = _mm512_set1_ps(thr);
+    size_t c = 0;
+    for (; c + 16 <= width; c += 16) {
+        const uint64_t m = (uint64_t)_mm512_cmp_ps_mask(_mm512_loadu_ps(row + c), t, _CMP_GT_OQ);
+        const size_t bit = c + 1, w = bit >> 6, sh = bit & 63;
+        bits[w] |= m << sh;
+        if (sh > 48)
+            bits[w + 1] |= m >> (64 - sh);
+    }
+    for (; c < width; c++)
+        bits[(c + 1) >> 6] |= (uint64_t)(row[c] > thr) << ((c + 1) & 63);
+}
