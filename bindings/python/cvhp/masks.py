@@ -42,8 +42,10 @@ def _collect(handle, with_holes):
         out, holes = [], []
         for i in range(L.cvhp_polygons_count(handle)):
             n = L.cvhp_polygon_points(handle, i)
-            ptr = L.cvhp_polygon_coords(handle, i)
-            out.append(np.ctypeslib.as_array(ptr, shape=(2 * n,)).copy() if n else np.zeros(0))
+            arr = np.empty(2 * n, dtype=np.float64)
+            if n:  # one memcpy; np.ctypeslib.as_array would build a ctypes type per call
+                ctypes.memmove(arr.ctypes.data, L.cvhp_polygon_coords(handle, i), 16 * n)
+            out.append(arr)
             holes.append(bool(L.cvhp_polygon_is_hole(handle, i)))
         return (out, holes) if with_holes else out
     finally:
