@@ -33,7 +33,7 @@
 /* Inputs below these sizes stay serial / dense: a team or a grid costs more. */
 #define PAR_TAIL_MIN 16384
 #define PAR_BUCKETS_MIN 2048
-#define GRID_MIN 128
+#define GRID_MIN 256
 #define COMPACT_MIN 64
 
 /* ---- options ---- */
