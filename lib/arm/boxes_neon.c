@@ -59,15 +59,7 @@ size_t cvhp__suppress_neon(const float kept[5], const float *x1, const float *y1
                 killed++;
             }
     }
-    for (; j < end; j++) {
-        if (dead[j])
-            continue;
-        if (cvhp__tv_iou(kept, x1[j], y1[j], x2[j], y2[j], area[j]) >= fmin) {
-            dead[j] = 1;
-            killed++;
-        }
-    }
-    return killed;
+    return killed + cvhp__suppress_scalar(kept, x1, y1, x2, y2, area, dead, j, end, fmin);
 }
 
 int cvhp__any_neon(const float cand[5], const float *x1, const float *y1, const float *x2, const float *y2,

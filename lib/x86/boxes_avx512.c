@@ -56,15 +56,7 @@ size_t cvhp__suppress_avx512(const float kept[5], const float *x1, const float *
         killed += (size_t)__builtin_popcount(kill);
         _mm_storeu_si128((__m128i *)(dead + j), _mm_mask_mov_epi8(d16, kill, _mm_set1_epi8(1)));
     }
-    for (; j < end; j++) {
-        if (dead[j])
-            continue;
-        if (cvhp__tv_iou(kept, x1[j], y1[j], x2[j], y2[j], area[j]) >= fmin) {
-            dead[j] = 1;
-            killed++;
-        }
-    }
-    return killed;
+    return killed + cvhp__suppress_scalar(kept, x1, y1, x2, y2, area, dead, j, end, fmin);
 }
 
 int cvhp__any_avx512(const float cand[5], const float *x1, const float *y1, const float *x2, const float *y2,

@@ -7,13 +7,14 @@ same seeded data. Prints medians and ratios (reference / libcvhp).
         /usr/bin/python3 tests/bench/compare_detection.py [--quick]
 """
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
 
-import cvhp
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchutil import median_ms  # noqa: E402
+
+import cvhp  # noqa: E402
 
 try:
     import torch
@@ -23,17 +24,6 @@ try:
 except ImportError:
     torch = None
 
-QUICK = "--quick" in sys.argv
-
-
-def median_ms(fn, runs=7):
-    fn()
-    t = []
-    for _ in range(3 if QUICK else runs):
-        a = time.perf_counter()
-        fn()
-        t.append((time.perf_counter() - a) * 1e3)
-    return statistics.median(t)
 
 
 def merge_workload(seed=1):

@@ -8,13 +8,15 @@ the same seeded soft masks, one thread. Also times a plain read of the mask
     CVHP_LIBRARY=build/lib/libcvhp.so PYTHONPATH=bindings/python \\
         /usr/bin/python3 tests/bench/compare_masks.py [--quick]
 """
-import statistics
+import os
 import sys
-import time
 
 import numpy as np
 
-import cvhp
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchutil import QUICK, median_ms  # noqa: E402
+
+import cvhp  # noqa: E402
 
 try:
     from skimage import measure
@@ -27,17 +29,6 @@ try:
 except ImportError:
     cv2 = None
 
-QUICK = "--quick" in sys.argv
-
-
-def median_ms(fn, runs=9):
-    fn()
-    t = []
-    for _ in range(3 if QUICK else runs):
-        a = time.perf_counter()
-        fn()
-        t.append((time.perf_counter() - a) * 1e3)
-    return statistics.median(t)
 
 
 def soft_mask(h, w, seed, blobs=12):

@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import ctypes
 from ctypes import byref, c_size_t
 
 import numpy as np
