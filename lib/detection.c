@@ -223,6 +223,53 @@ cvhp_status cvhp_merge_predictions(const float *boxes, const float *scores, cons
     return st;
 }
 
+cvhp_status cvhp_merge_predictions_batch(const float *boxes, const float *scores, const int64_t *labels,
+                                         const int32_t *source, const size_t *offsets, const float *source_rects,
+                                         const size_t *source_offsets, size_t nimages, double iou_threshold,
+                                         int num_threads, uint8_t *duplicate, int64_t *keep, size_t *counts)
+{
+    const char *fn = "cvhp_merge_predictions_batch";
+    if (nimages > 0 && (offsets == NULL || source_offsets == NULL || counts == NULL))
+        return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: NULL argument", fn);
+    if (num_threads < 0)
+        return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: num_threads %d is negative", fn, num_threads);
+    for (size_t i = 0; i < nimages; i++)
+        if (offsets[i + 1] < offsets[i] || source_offsets[i + 1] < source_offsets[i])
+            return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: offsets of image %zu decrease", fn, i);
+    if (nimages == 0)
+        return CVHP_OK;
+#if CVHP_HAVE_OPENMP
+    const int nt = num_threads > 0 ? num_threads : omp_get_max_threads();
+#else
+    const int nt = 1;
+#endif
+    int first_bad = -1;
+    (void)nt;
+#if CVHP_HAVE_OPENMP
+#  pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && nimages > 1)
+#endif
+    for (size_t i = 0; i < nimages; i++) {
+        const size_t o = offsets[i], n = offsets[i + 1] - o, so = source_offsets[i];
+        cvhp_status st = cvhp_merge_predictions(n ? boxes + 4 * o : NULL, n ? scores + o : NULL, n ? labels + o : NULL,
+                                                n ? source + o : NULL, n, source_rects + 4 * so,
+                                                source_offsets[i + 1] - so, iou_threshold,
+                                                duplicate ? duplicate + o : NULL, n ? keep + o : NULL, n, &counts[i]);
+        if (st != CVHP_OK) {
+#if CVHP_HAVE_OPENMP
+#  pragma omp critical(cvhp_merge_batch_error)
+#endif
+            if (first_bad < 0 || (size_t)first_bad > i)
+                first_bad = (int)i;
+        }
+    }
+    if (first_bad >= 0) { /* rerun the first failure here for its message */
+        const size_t i = (size_t)first_bad, o = offsets[i], n = offsets[i + 1] - o, so = source_offsets[i];
+        return cvhp_merge_predictions(boxes + 4 * o, scores + o, labels + o, source + o, n, source_rects + 4 * so,
+                                      source_offsets[i + 1] - so, iou_threshold, NULL, keep + o, n, &counts[i]);
+    }
+    return CVHP_OK;
+}
+
 /* ---- post-processing ---- */
 
 typedef struct {

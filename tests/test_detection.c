@@ -470,6 +470,47 @@ START_TEST(postprocess_batch_equals_single)
 }
 END_TEST
 
+START_TEST(merge_batch_equals_single)
+{
+    test_rng r = {8};
+    enum { IMAGES = 7, PER = 120 };
+    static const float rect1[] = {0, 0, 600, 400, 0, 0, 400, 300, 200, 100, 600, 400};
+    float b[IMAGES * PER * 4], s[IMAGES * PER], rects[IMAGES * 12];
+    int64_t l[IMAGES * PER], keep[IMAGES * PER], one[PER];
+    int32_t src[IMAGES * PER];
+    uint8_t dup[IMAGES * PER], dup1[PER];
+    size_t offsets[IMAGES + 1], soff[IMAGES + 1], counts[IMAGES], o = 0;
+    for (int i = 0; i < IMAGES; i++) {
+        offsets[i] = o, soff[i] = (size_t)i * 3;
+        memcpy(rects + 12 * i, rect1, sizeof rect1);
+        size_t n = (size_t)(test_rng_next(&r) % PER);
+        for (size_t k = 0; k < n; k++, o++) {
+            float x = test_rng_float(&r, 0, 200), y = test_rng_float(&r, 0, 150);
+            b[4 * o] = x, b[4 * o + 1] = y, b[4 * o + 2] = x + test_rng_float(&r, 10, 80);
+            b[4 * o + 3] = y + test_rng_float(&r, 10, 80);
+            s[o] = test_rng_float(&r, 0, 1), l[o] = (int64_t)(test_rng_next(&r) % 3);
+            src[o] = (int32_t)(test_rng_next(&r) % 3);
+        }
+    }
+    offsets[IMAGES] = o, soff[IMAGES] = IMAGES * 3;
+    for (int threads = 1; threads <= 2; threads++) {
+        ck_assert_ok(cvhp_merge_predictions_batch(b, s, l, src, offsets, rects, soff, IMAGES, 0.25, threads, dup, keep,
+                                                  counts));
+        for (int i = 0; i < IMAGES; i++) {
+            size_t n = offsets[i + 1] - offsets[i], nk;
+            ck_assert_ok(cvhp_merge_predictions(b + 4 * offsets[i], s + offsets[i], l + offsets[i], src + offsets[i], n,
+                                                rect1, 3, 0.25, dup1, one, PER, &nk));
+            ck_assert_uint_eq(nk, counts[i]);
+            ck_assert_int_eq(memcmp(one, keep + offsets[i], nk * sizeof *one), 0);
+            ck_assert_int_eq(memcmp(dup1, dup + offsets[i], n), 0);
+        }
+    }
+    src[0] = 5; /* outside its image's 3 rectangles */
+    ck_assert_status(cvhp_merge_predictions_batch(b, s, l, src, offsets, rects, soff, IMAGES, 0.25, 2, dup, keep, counts),
+                     CVHP_ERR_OUT_OF_RANGE);
+}
+END_TEST
+
 Suite *cvhp_test_suite(void)
 {
     Suite *s = suite_create("detection");
@@ -481,6 +522,7 @@ Suite *cvhp_test_suite(void)
     tcase_add_test(tc, mapping_vectors);
     tcase_add_test(tc, merge_vectors);
     tcase_add_test(tc, merge_property_and_golden);
+    tcase_add_test(tc, merge_batch_equals_single);
     suite_add_tcase(s, tc);
     tc = tcase_create("postprocess");
     tcase_set_timeout(tc, 300);

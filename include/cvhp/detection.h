@@ -57,6 +57,19 @@ CVHP_API cvhp_status cvhp_merge_predictions(const float *boxes, const float *sco
                                             size_t nsources, double iou_threshold, uint8_t *duplicate, int64_t *keep,
                                             size_t keep_cap, size_t *n_keep);
 
+/* cvhp_merge_predictions for nimages images in one call, in parallel over
+ * images (num_threads: 0 default, 1 serial). Image i owns the boxes
+ * [offsets[i], offsets[i + 1]) and the source rectangles
+ * [source_offsets[i], source_offsets[i + 1]) (its source[] values index
+ * its own rectangles). Its kept indices (relative to the image) go to
+ * keep + offsets[i], their number to counts[i]; duplicate (may be NULL) is
+ * indexed like the boxes. Identical to one call per image. */
+CVHP_API cvhp_status cvhp_merge_predictions_batch(const float *boxes, const float *scores, const int64_t *labels,
+                                                  const int32_t *source, const size_t *offsets,
+                                                  const float *source_rects, const size_t *source_offsets,
+                                                  size_t nimages, double iou_threshold, int num_threads,
+                                                  uint8_t *duplicate, int64_t *keep, size_t *counts);
+
 /* ---- detector post-processing from a config (reference §5.2) ---- */
 
 /* One pass of a Faster R-CNN style head: keep scores > box_score_threshold

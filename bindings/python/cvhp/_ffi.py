@@ -103,6 +103,8 @@ _SIGNATURES = {
                                             c_double, c_double, c_void_p]),
     "cvhp_merge_predictions": (status_t, [c_void_p, c_void_p, c_void_p, c_void_p, c_size_t, c_void_p, c_size_t,
                                           c_double, c_void_p, c_void_p, c_size_t, POINTER(c_size_t)]),
+    "cvhp_merge_predictions_batch": (status_t, [c_void_p, c_void_p, c_void_p, c_void_p, c_void_p, c_void_p,
+                                                c_void_p, c_size_t, c_double, c_int, c_void_p, c_void_p, c_void_p]),
     "cvhp_detection_postprocess": (status_t, [cfg_p, c_void_p, c_void_p, c_void_p, c_size_t, c_int, c_void_p,
                                               c_size_t, POINTER(c_size_t)]),
     "cvhp_detection_postprocess_batch": (status_t, [cfg_p, c_void_p, c_void_p, c_void_p, c_void_p, c_size_t, c_int,
