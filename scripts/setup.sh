@@ -13,6 +13,10 @@ for p in $pkgs; do
     missing="$missing $p"
   fi
 done
+# the Rust suite needs cargo: the machine's rustup toolchain, else Debian's
+if [ "${1:-}" = "--test" ] && ! command -v cargo >/dev/null 2>&1; then
+  missing="$missing cargo"
+fi
 [ -z "$missing" ] && exit 0
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -1,6 +1,6 @@
 """Prints one closing line 'N passed, N failed' over meson's test log (one
 JSON object per line; Check suites run as TAP, so each of their subtests is
-counted) and optional pytest JUnit XML files. Exit 1 when anything failed or
+counted), pytest JUnit XML files (.xml) and cargo test output (.txt). Exit 1 when anything failed or
 nothing ran."""
 import json
 import sys
@@ -42,10 +42,26 @@ def junit_counts(path):
     return passed, failed
 
 
+def cargo_counts(path):
+    """Sums cargo test's 'test result: ok. N passed; M failed' lines."""
+    passed = failed = 0
+    saw = False
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith("test result:"):
+                saw = True
+                parts = line.replace(";", " ").split()
+                passed += int(parts[parts.index("passed") - 1])
+                failed += int(parts[parts.index("failed") - 1])
+    if not saw:
+        failed += 1  # cargo did not get as far as running tests
+    return passed, failed
+
+
 def main(argv):
     passed, failed = meson_counts(argv[1])
     for extra in argv[2:]:
-        p, f = junit_counts(extra)
+        p, f = cargo_counts(extra) if extra.endswith(".txt") else junit_counts(extra)
         passed += p
         failed += f
     print(f"{passed} passed, {failed} failed")

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what is missing, builds libcvhp, and runs every test suite: the C
 # (Check) suites and ABI checks through meson, the Python suite with pytest,
-# and the Rust crates with cargo when present. Ends with one line
+# and the Rust crates with cargo test --offline. Ends with one line
 # "N passed, N failed" and exits non-zero when anything failed.
 # Usage: scripts/test.sh [--sanitize]
 #   --sanitize: build in build-asan with -Db_sanitize=address,undefined and
@@ -27,6 +27,15 @@ if [ $py -eq 1 ] && [ -d bindings/python/tests ]; then
   CVHP_LIBRARY="$PWD/$dir/lib/libcvhp.so" PYTHONPATH="$PWD/bindings/python" \
     /usr/bin/python3 -m pytest -q -p no:cacheprovider --junitxml="$pyres" bindings/python/tests || status=1
 fi
-/usr/bin/python3 scripts/summary.py "$dir/meson-logs/testlog.json" ${pyres:+"$pyres"} || status=1
-[ -n "$pyres" ] && rm -f "$pyres"
+rustres=""
+if [ $py -eq 1 ] && [ -f bindings/rust/Cargo.toml ]; then
+  rustres=$(mktemp --suffix=.txt)
+  (cd bindings/rust &&
+   PKG_CONFIG_PATH="$PWD/../../$dir/meson-uninstalled${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" \
+   CVHP_SHARED_LIB="$PWD/../../$dir/lib/libcvhp.so" LD_LIBRARY_PATH="$PWD/../../$dir/lib" \
+   cargo test --offline 2>&1) | tee "$rustres" | grep -E "^test |test result|error|panicked" || true
+  grep -q "test result" "$rustres" && ! grep -q "test result: FAILED" "$rustres" || status=1
+fi
+/usr/bin/python3 scripts/summary.py "$dir/meson-logs/testlog.json" ${pyres:+"$pyres"} ${rustres:+"$rustres"} || status=1
+rm -f ${pyres:+"$pyres"} ${rustres:+"$rustres"}
 exit $status

@@ -3,7 +3,7 @@
 //! structs below are written by hand and checked against the C sizes.
 #![allow(non_camel_case_types)]
 
-pub use core::ffi::{c_char, c_int, c_uint, c_void};
+pub use std::os::raw::{c_char, c_int, c_uint, c_void};
 
 mod generated;
 pub use generated::*;

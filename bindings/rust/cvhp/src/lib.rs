@@ -1,1 +1,387 @@
-pub fn placeholder() {}
+//! Safe Rust API for libcvhp.
+//!
+//! ```
+//! let mut cfg = cvhp::Config::new(cvhp::Task::ObjectDetection).unwrap();
+//! cfg.set("model_name", "yolov5").unwrap();
+//! assert_eq!(cfg.get_f64("learning_rate").unwrap(), 0.01);
+//! let keep = cvhp::nms(&[[0., 0., 10., 10.], [1., 1., 11., 11.]], &[0.9, 0.8], 0.5).unwrap();
+//! assert_eq!(keep, vec![0]);
+//! ```
+use cvhp_sys as sys;
+use std::ffi::{CStr, CString};
+use std::fmt;
+use std::os::raw::c_char;
+use std::ptr;
+
+/// A libcvhp error: the status code, its symbolic name and the library's
+/// detail message ("learning_rate: 1.5 is outside [0, 1]").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub status: i32,
+    pub name: String,
+    pub message: String,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.name)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+fn cstr(p: *const c_char) -> String {
+    if p.is_null() {
+        String::new()
+    } else {
+        unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+    }
+}
+
+fn check(status: i32) -> Result<()> {
+    if status == sys::CVHP_OK {
+        return Ok(());
+    }
+    unsafe {
+        Err(Error {
+            status,
+            name: cstr(sys::cvhp_status_name(status)),
+            message: cstr(sys::cvhp_last_error_message()),
+        })
+    }
+}
+
+fn c(s: &str) -> Result<CString> {
+    CString::new(s).map_err(|_| Error {
+        status: sys::CVHP_ERR_INVALID_ARGUMENT,
+        name: "CVHP_ERR_INVALID_ARGUMENT".into(),
+        message: format!("{s:?}: contains a NUL byte"),
+    })
+}
+
+fn length_error(what: &str, got: usize, want: usize) -> Error {
+    Error {
+        status: sys::CVHP_ERR_INVALID_ARGUMENT,
+        name: "CVHP_ERR_INVALID_ARGUMENT".into(),
+        message: format!("{what}: length {got}, expected {want}"),
+    }
+}
+
+/// The library's version string.
+pub fn version() -> String {
+    cstr(unsafe { sys::cvhp_version_string() })
+}
+
+/// The four tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    MultiClass = 1,
+    MultiLabel = 2,
+    ObjectDetection = 3,
+    InstanceSegmentation = 4,
+}
+
+/// A validation finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub error: bool,
+    pub code: String,
+    pub params: Vec<String>,
+    pub message: String,
+}
+
+/// The hyperparameters of one task (an owning handle).
+pub struct Config {
+    raw: *mut sys::cvhp_config,
+}
+
+// The handle has no thread affinity: it may move between threads, and
+// &Config only reads (the C contract: any number of concurrent readers).
+unsafe impl Send for Config {}
+unsafe impl Sync for Config {}
+
+impl Config {
+    pub fn new(task: Task) -> Result<Config> {
+        let mut raw = ptr::null_mut();
+        check(unsafe { sys::cvhp_config_new(task as i32, &mut raw) })?;
+        Ok(Config { raw })
+    }
+
+    /// From the reference's JSON ({"task": ..., "training_parameters": {...}});
+    /// `task: None` takes the document's "task".
+    pub fn from_json(text: &str, task: Option<Task>) -> Result<Config> {
+        let mut raw = ptr::null_mut();
+        check(unsafe {
+            sys::cvhp_config_from_json(
+                task.map_or(0, |t| t as i32),
+                text.as_ptr().cast(),
+                text.len(),
+                ptr::null(),
+                &mut raw,
+            )
+        })?;
+        Ok(Config { raw })
+    }
+
+    /// Set any parameter from text, parsed as the reference service does.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
+        let (n, v) = (c(name)?, c(value)?);
+        check(unsafe { sys::cvhp_config_set_from_string(self.raw, n.as_ptr(), v.as_ptr()) })
+    }
+
+    pub fn set_f64(&mut self, name: &str, value: f64) -> Result<()> {
+        let n = c(name)?;
+        check(unsafe { sys::cvhp_config_set_float_by_name(self.raw, n.as_ptr(), value) })
+    }
+
+    pub fn set_i64(&mut self, name: &str, value: i64) -> Result<()> {
+        let n = c(name)?;
+        check(unsafe { sys::cvhp_config_set_int_by_name(self.raw, n.as_ptr(), value) })
+    }
+
+    pub fn get_f64(&self, name: &str) -> Result<f64> {
+        let n = c(name)?;
+        let mut v = 0.0;
+        check(unsafe { sys::cvhp_config_get_float_by_name(self.raw, n.as_ptr(), &mut v) })?;
+        Ok(v)
+    }
+
+    pub fn get_i64(&self, name: &str) -> Result<i64> {
+        let n = c(name)?;
+        let mut v = 0;
+        check(unsafe { sys::cvhp_config_get_int_by_name(self.raw, n.as_ptr(), &mut v) })?;
+        Ok(v)
+    }
+
+    /// The effective value as text ("0.01", "yolov5", "3x2", "true").
+    pub fn get(&self, name: &str) -> Result<String> {
+        let n = c(name)?;
+        let mut p = 0;
+        check(unsafe { sys::cvhp_param_from_name(n.as_ptr(), &mut p) })?;
+        let mut need = 0usize;
+        let st = unsafe { sys::cvhp_config_get_as_string(self.raw, p, ptr::null_mut(), 0, &mut need) };
+        if st != sys::CVHP_ERR_BUFFER_TOO_SMALL {
+            check(st)?;
+        }
+        let mut buf = vec![0u8; need];
+        check(unsafe { sys::cvhp_config_get_as_string(self.raw, p, buf.as_mut_ptr().cast(), need, ptr::null_mut()) })?;
+        buf.pop();
+        Ok(String::from_utf8_lossy(&buf).into_owned())
+    }
+
+    pub fn is_explicit(&self, name: &str) -> Result<bool> {
+        let n = c(name)?;
+        let mut p = 0;
+        check(unsafe { sys::cvhp_param_from_name(n.as_ptr(), &mut p) })?;
+        Ok(unsafe { sys::cvhp_config_is_explicit(self.raw, p) } != 0)
+    }
+
+    /// Every diagnostic (errors first).
+    pub fn validate(&self) -> Result<Vec<Diagnostic>> {
+        let mut d = ptr::null_mut();
+        check(unsafe { sys::cvhp_config_validate(self.raw, &mut d) })?;
+        let mut out = vec![];
+        unsafe {
+            for i in 0..sys::cvhp_diagnostics_count(d) {
+                let params = (0..2)
+                    .map(|w| sys::cvhp_diagnostic_param(d, i, w))
+                    .filter(|&p| p != 0)
+                    .map(|p| cstr(sys::cvhp_param_name(p)))
+                    .collect();
+                out.push(Diagnostic {
+                    error: sys::cvhp_diagnostic_severity(d, i) == sys::CVHP_SEVERITY_ERROR,
+                    code: cstr(sys::cvhp_diag_code_name(sys::cvhp_diagnostic_code(d, i))),
+                    params,
+                    message: cstr(sys::cvhp_diagnostic_message(d, i)),
+                });
+            }
+            sys::cvhp_diagnostics_free(d);
+        }
+        Ok(out)
+    }
+
+    /// Err with the first error's message when validation finds an error.
+    pub fn check(&self) -> Result<()> {
+        check(unsafe { sys::cvhp_config_check(self.raw) })
+    }
+
+    /// The reference's JSON: only the values set, or every effective value.
+    pub fn to_json(&self, effective: bool) -> Result<String> {
+        let flags = if effective { sys::CVHP_JSON_EFFECTIVE } else { 0 };
+        let mut need = 0usize;
+        let st = unsafe { sys::cvhp_config_to_json(self.raw, flags, ptr::null_mut(), 0, &mut need) };
+        if st != sys::CVHP_ERR_BUFFER_TOO_SMALL {
+            check(st)?;
+        }
+        let mut buf = vec![0u8; need];
+        check(unsafe { sys::cvhp_config_to_json(self.raw, flags, buf.as_mut_ptr().cast(), need, ptr::null_mut()) })?;
+        buf.pop();
+        Ok(String::from_utf8_lossy(&buf).into_owned())
+    }
+
+    pub fn as_ptr(&self) -> *const sys::cvhp_config {
+        self.raw
+    }
+}
+
+impl Clone for Config {
+    fn clone(&self) -> Config {
+        let mut raw = ptr::null_mut();
+        check(unsafe { sys::cvhp_config_clone(self.raw, &mut raw) }).expect("cvhp_config_clone: out of memory");
+        Config { raw }
+    }
+}
+
+impl Drop for Config {
+    fn drop(&mut self) {
+        unsafe { sys::cvhp_config_free(self.raw) }
+    }
+}
+
+/// torchvision.ops.nms: kept indices in descending score order.
+pub fn nms(boxes: &[[f32; 4]], scores: &[f32], iou_threshold: f32) -> Result<Vec<usize>> {
+    run_nms(boxes, scores, None, iou_threshold)
+}
+
+/// torchvision.ops.batched_nms: NMS independently per class.
+pub fn batched_nms(boxes: &[[f32; 4]], scores: &[f32], classes: &[i64], iou_threshold: f32) -> Result<Vec<usize>> {
+    run_nms(boxes, scores, Some(classes), iou_threshold)
+}
+
+fn run_nms(boxes: &[[f32; 4]], scores: &[f32], classes: Option<&[i64]>, thr: f32) -> Result<Vec<usize>> {
+    let n = boxes.len();
+    if scores.len() != n {
+        return Err(length_error("scores", scores.len(), n));
+    }
+    if let Some(c) = classes {
+        if c.len() != n {
+            return Err(length_error("classes", c.len(), n));
+        }
+    }
+    let mut o = std::mem::MaybeUninit::<sys::cvhp_nms_options>::uninit();
+    check(unsafe { sys::cvhp_nms_options_init(o.as_mut_ptr(), 1) })?;
+    let mut o = unsafe { o.assume_init() };
+    o.iou_threshold = thr as f64;
+    let mut keep = vec![0i64; n];
+    let mut nk = 0usize;
+    let bp = boxes.as_ptr().cast::<f32>();
+    check(unsafe {
+        match classes {
+            None => sys::cvhp_nms(bp, scores.as_ptr(), n, &o, keep.as_mut_ptr(), n, &mut nk),
+            Some(c) => sys::cvhp_batched_nms(bp, scores.as_ptr(), c.as_ptr(), n, &o, keep.as_mut_ptr(), n, &mut nk),
+        }
+    })?;
+    Ok(keep[..nk].iter().map(|&k| k as usize).collect())
+}
+
+/// torchvision.ops.box_iou: a.len() rows of b.len() IoUs.
+pub fn box_iou(a: &[[f32; 4]], b: &[[f32; 4]]) -> Result<Vec<Vec<f32>>> {
+    let mut m = vec![0f32; a.len() * b.len()];
+    check(unsafe {
+        sys::cvhp_box_iou(a.as_ptr().cast(), a.len(), b.as_ptr().cast(), b.len(), m.as_mut_ptr(), 0)
+    })?;
+    Ok(if b.is_empty() { vec![vec![]; a.len()] } else { m.chunks(b.len()).map(|r| r.to_vec()).collect() })
+}
+
+/// The reference service's tiles of an image (x-major order).
+pub fn tiles(width: i64, height: i64, grid: (i32, i32), overlap: f64) -> Result<Vec<[f32; 4]>> {
+    let mut out = vec![[0f32; 4]; (grid.0.max(0) as usize) * (grid.1.max(0) as usize)];
+    let mut n = 0usize;
+    check(unsafe {
+        sys::cvhp_tiles(width, height, grid.0, grid.1, overlap, out.as_mut_ptr().cast(), out.len(), &mut n)
+    })?;
+    out.truncate(n);
+    Ok(out)
+}
+
+/// The reference's merge of whole-image and tile predictions: kept indices
+/// in input order. `sources[i]` indexes `source_rects`.
+pub fn merge(
+    boxes: &[[f32; 4]],
+    scores: &[f32],
+    labels: &[i64],
+    sources: &[i32],
+    source_rects: &[[f32; 4]],
+    iou_threshold: f64,
+) -> Result<Vec<usize>> {
+    let n = boxes.len();
+    for (what, len) in [("scores", scores.len()), ("labels", labels.len()), ("sources", sources.len())] {
+        if len != n {
+            return Err(length_error(what, len, n));
+        }
+    }
+    let mut keep = vec![0i64; n];
+    let mut nk = 0usize;
+    check(unsafe {
+        sys::cvhp_merge_predictions(
+            boxes.as_ptr().cast(),
+            scores.as_ptr(),
+            labels.as_ptr(),
+            sources.as_ptr(),
+            n,
+            source_rects.as_ptr().cast(),
+            source_rects.len(),
+            iou_threshold,
+            ptr::null_mut(),
+            keep.as_mut_ptr(),
+            n,
+            &mut nk,
+        )
+    })?;
+    Ok(keep[..nk].iter().map(|&k| k as usize).collect())
+}
+
+/// One YOLOv5 detection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Detection {
+    pub bbox: [f32; 4],
+    pub score: f32,
+    pub label: i64,
+}
+
+/// Decode raw YOLOv5 predictions (rows of 5 + classes floats) with the
+/// config's box_score_threshold and nms_iou_threshold.
+pub fn decode_yolo(cfg: &Config, pred: &[f32], classes: usize) -> Result<Vec<Detection>> {
+    if classes == 0 || pred.len() % (5 + classes) != 0 {
+        return Err(length_error("pred", pred.len(), (pred.len() / (5 + classes.max(1))) * (5 + classes)));
+    }
+    let n = pred.len() / (5 + classes);
+    let (mut b, mut s, mut l) = (vec![0f32; 4 * 300], vec![0f32; 300], vec![0i64; 300]);
+    let mut k = 0usize;
+    check(unsafe {
+        sys::cvhp_yolo_decode(cfg.raw, pred.as_ptr(), n, classes, 0, b.as_mut_ptr(), s.as_mut_ptr(), l.as_mut_ptr(), 300, &mut k)
+    })?;
+    Ok((0..k).map(|i| Detection { bbox: [b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]], score: s[i], label: l[i] }).collect())
+}
+
+/// The reference's polygons of an H x W score mask: one flat
+/// [x1, y1, x2, y2, ...] per contour, normalized by the mask size.
+pub fn mask_to_polygons(
+    scores: &[f32],
+    height: usize,
+    width: usize,
+    score_threshold: f64,
+    max_points: i64,
+) -> Result<Vec<Vec<f64>>> {
+    if scores.len() != height * width {
+        return Err(length_error("scores", scores.len(), height * width));
+    }
+    let mut o = std::mem::MaybeUninit::<sys::cvhp_mask_options>::uninit();
+    check(unsafe { sys::cvhp_mask_options_init(o.as_mut_ptr()) })?;
+    let mut o = unsafe { o.assume_init() };
+    o.score_threshold = score_threshold;
+    o.max_points = max_points;
+    let mut p = ptr::null_mut();
+    check(unsafe { sys::cvhp_mask_to_polygons(scores.as_ptr(), height, width, &o, &mut p) })?;
+    let mut out = vec![];
+    unsafe {
+        for i in 0..sys::cvhp_polygons_count(p) {
+            let n = sys::cvhp_polygon_points(p, i);
+            out.push(std::slice::from_raw_parts(sys::cvhp_polygon_coords(p, i), 2 * n).to_vec());
+        }
+        sys::cvhp_polygons_free(p);
+    }
+    Ok(out)
+}

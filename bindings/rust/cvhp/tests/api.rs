@@ -1,0 +1,90 @@
+//! The safe crate against known answers (the same vectors the C and Python
+//! suites use).
+use cvhp::*;
+
+#[test]
+fn config_defaults_follow_the_model() {
+    let mut cfg = Config::new(Task::MultiClass).unwrap();
+    cfg.set("model_name", "resnet50").unwrap();
+    assert_eq!(cfg.get_i64("training_batch_size").unwrap(), 78);
+    cfg.set("model_name", "vitl16r224").unwrap();
+    assert_eq!(cfg.get_i64("training_batch_size").unwrap(), 10);
+    assert_eq!(cfg.get_f64("learning_rate").unwrap(), 0.001);
+    assert!(!cfg.is_explicit("learning_rate").unwrap());
+    let copy = cfg.clone();
+    cfg.set_f64("learning_rate", 0.5).unwrap();
+    assert_eq!(copy.get_f64("learning_rate").unwrap(), 0.001);
+    assert_eq!(cfg.get("model_name").unwrap(), "vitl16r224");
+}
+
+#[test]
+fn errors_carry_status_and_message() {
+    let mut cfg = Config::new(Task::ObjectDetection).unwrap();
+    let e = cfg.set("learning_rate", "1.5").unwrap_err();
+    assert_eq!(e.name, "CVHP_ERR_OUT_OF_RANGE");
+    assert_eq!(e.message, "learning_rate: 1.5 is outside [0, 1]");
+    assert!(cfg.set("no_such", "1").is_err());
+    assert!(cfg.set("nul\0byte", "1").is_err());
+}
+
+#[test]
+fn validation_and_json() {
+    let mut cfg = Config::new(Task::MultiClass).unwrap();
+    cfg.set("model_name", "vitb16r224").unwrap();
+    cfg.set("training_crop_size", "384").unwrap();
+    let d = cfg.validate().unwrap();
+    assert_eq!(d.len(), 1);
+    assert!(d[0].error && d[0].code == "vit_crop_mismatch");
+    assert_eq!(d[0].params, vec!["training_crop_size", "validation_crop_size"]);
+    assert!(cfg.check().is_err());
+    let j = cfg.to_json(false).unwrap();
+    let back = Config::from_json(&j, None).unwrap();
+    assert_eq!(back.to_json(false).unwrap(), j);
+    assert!(Config::from_json("{\"learning_rate\": ", Some(Task::MultiClass)).is_err());
+}
+
+#[test]
+fn nms_iou_tiles_merge() {
+    let boxes = [[0., 0., 10., 10.], [1., 1., 11., 11.], [50., 50., 60., 60.]];
+    assert_eq!(nms(&boxes, &[0.9, 0.8, 0.7], 0.5).unwrap(), vec![0, 2]);
+    assert_eq!(batched_nms(&boxes, &[0.9, 0.8, 0.7], &[0, 1, 0], 0.5).unwrap(), vec![0, 1, 2]);
+    assert!(nms(&boxes, &[0.9], 0.5).is_err());
+    assert!(nms(&boxes, &[0.9, 0.8, 0.7], 1.5).is_err());
+    let iou = box_iou(&boxes[..1], &boxes).unwrap();
+    assert_eq!(iou[0][0], 1.0);
+    assert_eq!(iou[0][2], 0.0);
+    let t = tiles(640, 480, (3, 2), 0.25).unwrap();
+    assert_eq!(t[1], [0., 206., 256., 480.]);
+    assert!(tiles(640, 480, (1, 1), 0.25).is_err());
+    let rects = [[0., 0., 600., 400.], [0., 0., 400., 300.], [0., 100., 400., 400.]];
+    let b = [[0., 100., 100., 200.], [0., 100., 100., 200.]];
+    assert_eq!(merge(&b, &[0.9, 0.8], &[1, 1], &[1, 2], &rects, 0.25).unwrap(), vec![0]);
+    assert_eq!(merge(&b, &[0.9, 0.8], &[1, 1], &[1, 1], &rects, 0.25).unwrap(), vec![0, 1]);
+}
+
+#[test]
+fn yolo_and_polygons() {
+    let mut cfg = Config::new(Task::ObjectDetection).unwrap();
+    cfg.set("model_name", "yolov5").unwrap();
+    // two candidates of class 1 on the same spot, one of class 0 elsewhere
+    let pred = [
+        10., 10., 4., 4., 0.9, 0.1, 0.8, //
+        10., 10., 4., 4., 0.8, 0.1, 0.7, //
+        30., 30., 4., 4., 0.9, 0.9, 0.1,
+    ];
+    let d = decode_yolo(&cfg, &pred, 2).unwrap();
+    assert_eq!(d.len(), 2);
+    assert_eq!(d[0].label, 0);
+    assert_eq!(d[0].bbox, [28., 28., 32., 32.]);
+    assert!(decode_yolo(&cfg, &pred[..20], 2).is_err());
+    let mut m = vec![0f32; 12 * 12];
+    for y in 2..10 {
+        for x in 2..10 {
+            m[y * 12 + x] = if (5..7).contains(&y) && (5..7).contains(&x) { 0.1 } else { 0.9 };
+        }
+    }
+    let p = mask_to_polygons(&m, 12, 12, 0.5, 100).unwrap();
+    assert_eq!(p.len(), 2); // the outer boundary and the hole
+    assert!(mask_to_polygons(&m, 12, 11, 0.5, 100).is_err());
+    assert!(version().starts_with("0."));
+}
