@@ -5,7 +5,7 @@
 set -eu
 pkgs="gcc g++ meson ninja-build pkg-config libjansson-dev libspng-dev libturbojpeg0-dev"
 if [ "${1:-}" = "--test" ]; then
-  pkgs="$pkgs check python3 python3-numpy python3-pytest valgrind"
+  pkgs="$pkgs check python3 python3-numpy python3-pytest python3-venv valgrind"
 fi
 missing=""
 for p in $pkgs; do
