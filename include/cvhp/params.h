@@ -187,6 +187,9 @@ CVHP_API cvhp_status cvhp_param_default_int(cvhp_param p, cvhp_task task, cvhp_m
 CVHP_API cvhp_status cvhp_param_default_float(cvhp_param p, cvhp_task task, cvhp_model model, double *out);
 
 /* ---- introspection: models ---- */
+/* The name of a model ("yolov5", "maskrcnn_resnet50_fpn", ...), and the
+ * model of a name (CVHP_ERR_INVALID_VALUE for an unknown name,
+ * CVHP_ERR_INVALID_ARGUMENT for NULL). */
 CVHP_API const char *cvhp_model_name(cvhp_model m); /* NULL if unknown */
 CVHP_API cvhp_status cvhp_model_from_name(const char *name, cvhp_model *out);
 /* 1 when the model serves the task. */
