@@ -8,6 +8,12 @@
 //! assert_eq!(keep, vec![0]);
 //! ```
 use cvhp_sys as sys;
+
+/// The Rust examples of docs/rust.md, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../docs/rust.md")]
+pub struct DocsRustMd;
+
 use std::ffi::{CStr, CString};
 use std::fmt;
 use std::os::raw::c_char;
