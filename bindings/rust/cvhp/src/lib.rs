@@ -14,6 +14,11 @@ use cvhp_sys as sys;
 #[doc = include_str!("../../../../docs/rust.md")]
 pub struct DocsRustMd;
 
+/// The Rust example of README.md, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../README.md")]
+pub struct Readme;
+
 use std::ffi::{CStr, CString};
 use std::fmt;
 use std::os::raw::c_char;
