@@ -84,3 +84,19 @@ def test_backend_rejects_incomplete_pyproject(tmp_path, monkeypatch, missing):
     monkeypatch.setattr(cvhp_build, "ROOT", str(tmp_path))
     with pytest.raises(RuntimeError, match=missing):
         cvhp_build._project()
+
+
+def test_library_of_another_abi_major_is_refused_with_a_clear_message(tmp_path):
+    import shutil
+    pkg = tmp_path / "cvhp"
+    shutil.copytree(os.path.join(PKG, "cvhp"), pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    ffi = (pkg / "_ffi.py").read_text()
+    assert "EXPECTED_MAJOR = 0" in ffi
+    (pkg / "_ffi.py").write_text(ffi.replace("EXPECTED_MAJOR = 0", "EXPECTED_MAJOR = 7"))
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    # CVHP_LIBRARY (the build tree's major-0 library) wins over the libcvhp.so.7 fallback
+    r = subprocess.run([sys.executable, "-c", "import cvhp"], env=env, cwd=str(tmp_path),
+                       capture_output=True, text=True)
+    assert r.returncode != 0
+    assert "needs libcvhp 7.x, but loaded 0." in r.stderr
+    assert "set CVHP_LIBRARY to a matching library" in r.stderr

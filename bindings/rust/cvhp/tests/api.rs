@@ -88,3 +88,38 @@ fn yolo_and_polygons() {
     assert!(mask_to_polygons(&m, 12, 11, 0.5, 100).is_err());
     assert!(version().starts_with("0."));
 }
+
+#[test]
+fn config_is_send_and_clones_are_independent() {
+    let mut cfg = Config::new(Task::ObjectDetection).unwrap();
+    cfg.set("model_name", "yolov5").unwrap();
+    let mut copy = cfg.clone();
+    copy.set_f64("learning_rate", 0.05).unwrap();
+    let h = std::thread::spawn(move || copy.get_f64("learning_rate").unwrap());
+    assert_eq!(h.join().unwrap(), 0.05);
+    assert_eq!(cfg.get_f64("learning_rate").unwrap(), 0.01); // the original is untouched
+    assert!(cfg.get_i64("learning_rate").is_err()); // wrong accessor
+}
+
+#[test]
+fn lengths_are_checked_before_the_call() {
+    let b = [[0f32, 0., 10., 10.], [1., 1., 11., 11.]];
+    let e = batched_nms(&b, &[0.9, 0.8], &[0], 0.5).unwrap_err();
+    assert_eq!(e.name, "CVHP_ERR_INVALID_ARGUMENT");
+    let e = merge(&b, &[0.9, 0.8], &[1], &[0, 0], &[[0., 0., 20., 20.]], 0.25).unwrap_err();
+    assert_eq!(e.message, "labels: length 1, expected 2");
+    assert!(merge(&b, &[0.9, 0.8], &[1, 1], &[0, 5], &[[0., 0., 20., 20.]], 0.25).is_err()); // no rect 5
+    assert_eq!(box_iou(&b, &[]).unwrap(), vec![Vec::<f32>::new(); 2]);
+    assert!(nms(&[], &[], 0.5).unwrap().is_empty());
+}
+
+#[test]
+fn from_json_takes_the_task_from_the_document() {
+    let cfg = Config::from_json(
+        r#"{"task": "image-object-detection", "training_parameters": {"model_name": "yolov5"}}"#,
+        None,
+    )
+    .unwrap();
+    assert_eq!(cfg.get("model_name").unwrap(), "yolov5");
+    assert!(Config::from_json(r#"{"training_parameters": {}}"#, None).is_err()); // no task anywhere
+}
