@@ -89,5 +89,28 @@ contains "max_number_of_polygon_points: 2 is below 3"
 expect 1 "polygons wrong dtype" -- "$tool" polygons "$demo/pass_0_labels.npy"
 expect 2 "polygons no file" -- "$tool" polygons
 
+# PNG masks (tests/data/demo/make_mask_pngs.py): gray and RGB give the .npy's polygons
+if "$tool" info | grep -q 'png=on'; then
+  expect 0 "polygons npy" -- "$tool" polygons "$demo/mask_binary.npy" --max-points 0 --pixels
+  npy_out=$LAST_OUT
+  for f in mask_binary.png mask_rgb.png; do
+    expect 0 "polygons $f" -- "$tool" polygons "$demo/$f" --max-points 0 --pixels
+    [ "$LAST_OUT" = "$npy_out" ] || { echo "FAIL: $f gives other polygons than mask_binary.npy:"; echo "$LAST_OUT"; fail=1; }
+  done
+  tmpd=$(mktemp -d)
+  printf 'not a png' > "$tmpd/bad.png"
+  expect 1 "polygons not a png" -- "$tool" polygons "$tmpd/bad.png"
+  contains "not a readable PNG"
+  head -c 60 "$demo/mask_rgb.png" > "$tmpd/cut.png"
+  expect 1 "polygons truncated png" -- "$tool" polygons "$tmpd/cut.png"
+  contains "cut.png: cannot decode"
+  expect 1 "polygons missing png" -- "$tool" polygons "$tmpd/none.png"
+  contains "cannot open"
+  rm -rf "$tmpd"
+else
+  expect 1 "polygons png without libspng" -- "$tool" polygons "$demo/mask_binary.png"
+  contains "built without PNG support"
+fi
+
 [ $fail -eq 0 ] && echo "ok: cvhp command line"
 exit $fail
