@@ -265,6 +265,133 @@ START_TEST(batch_equals_single)
 }
 END_TEST
 
+static int same_polygons(const cvhp_polygons *a, const cvhp_polygons *b)
+{
+    if (cvhp_polygons_count(a) != cvhp_polygons_count(b))
+        return 0;
+    for (size_t k = 0; k < cvhp_polygons_count(a); k++)
+        if (cvhp_polygon_points(a, k) != cvhp_polygon_points(b, k) ||
+            cvhp_polygon_is_hole(a, k) != cvhp_polygon_is_hole(b, k) ||
+            memcmp(cvhp_polygon_coords(a, k), cvhp_polygon_coords(b, k), 2 * cvhp_polygon_points(a, k) * sizeof(double)))
+            return 0;
+    return 1;
+}
+
+/* a backing allocator that counts, and fails once `budget` reaches 0 */
+typedef struct {
+    size_t allocs, frees;
+    long budget;
+} counting;
+static void *counting_alloc(void *user, size_t n)
+{
+    counting *c = user;
+    if (c->budget == 0)
+        return NULL;
+    if (c->budget > 0)
+        c->budget--;
+    c->allocs++;
+    return malloc(n);
+}
+static void counting_free(void *user, void *p)
+{
+    ((counting *)user)->frees++;
+    free(p);
+}
+
+START_TEST(workspace_reaches_a_steady_state)
+{
+    enum { H = 61, W = 73, N = 6 };
+    float *m = malloc((size_t)N * H * W * sizeof *m);
+    test_rng r = {17};
+    for (size_t i = 0; i < (size_t)N * H * W; i++)
+        m[i] = test_rng_float(&r, 0, 1) * test_rng_float(&r, 0.6f, 1.4f);
+    counting c = {0, 0, -1};
+    cvhp_allocator back = {counting_alloc, counting_free, &c};
+    cvhp_workspace *ws;
+    ck_assert_ok(cvhp_workspace_new(&back, &ws));
+    cvhp_mask_options o;
+    cvhp_mask_options_init(&o);
+    o.alloc = cvhp_workspace_allocator(ws);
+    size_t sys_after_first = 0;
+    for (int round = 0; round < 4; round++) {
+        for (size_t i = 0; i < N; i++) {
+            cvhp_polygons *a, *b;
+            cvhp_mask_options plain = o;
+            plain.alloc = NULL;
+            ck_assert_ok(cvhp_mask_to_polygons(m + i * H * W, H, W, &o, &a));
+            ck_assert_ok(cvhp_mask_to_polygons(m + i * H * W, H, W, &plain, &b));
+            ck_assert_msg(same_polygons(a, b), "round %d mask %zu: workspace result differs", round, i);
+            cvhp_polygons_free(a);
+            cvhp_polygons_free(b);
+        }
+        size_t sys, held, live;
+        ck_assert_ok(cvhp_workspace_stats(ws, &sys, &held, &live));
+        ck_assert_uint_eq(live, 0);
+        ck_assert_uint_gt(held, 0);
+        if (round == 0)
+            sys_after_first = sys;
+        else /* the steady state: no allocation from the backing allocator */
+            ck_assert_uint_eq(sys, sys_after_first);
+    }
+    ck_assert_uint_eq(c.allocs, sys_after_first + 1); /* + the workspace itself */
+    /* the batch may use it from both threads */
+    cvhp_polygons *out[N];
+    o.num_threads = 2;
+    ck_assert_ok(cvhp_masks_to_polygons_batch(m, N, H, W, &o, out));
+    /* freeing the workspace first keeps live results valid */
+    cvhp_workspace_free(ws);
+    ck_assert_uint_lt(c.frees, c.allocs);
+    for (size_t i = 0; i < N; i++) {
+        cvhp_polygons *b;
+        cvhp_mask_options plain = o;
+        plain.alloc = NULL;
+        ck_assert_ok(cvhp_mask_to_polygons(m + i * H * W, H, W, &plain, &b));
+        ck_assert(same_polygons(out[i], b));
+        cvhp_polygons_free(b);
+        cvhp_polygons_free(out[i]);
+    }
+    ck_assert_uint_eq(c.frees, c.allocs); /* everything went back */
+    free(m);
+}
+END_TEST
+
+START_TEST(workspace_bad_inputs_and_oom)
+{
+    cvhp_workspace *ws = (cvhp_workspace *)1;
+    ck_assert_status(cvhp_workspace_new(NULL, NULL), CVHP_ERR_INVALID_ARGUMENT);
+    cvhp_allocator half = {counting_alloc, NULL, NULL};
+    ck_assert_status(cvhp_workspace_new(&half, &ws), CVHP_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_null(ws);
+    ck_assert_ptr_null(cvhp_workspace_allocator(NULL));
+    ck_assert_status(cvhp_workspace_stats(NULL, NULL, NULL, NULL), CVHP_ERR_INVALID_ARGUMENT);
+    cvhp_workspace_free(NULL);
+    counting c = {0, 0, 0};
+    cvhp_allocator back = {counting_alloc, counting_free, &c};
+    ck_assert_status(cvhp_workspace_new(&back, &ws), CVHP_ERR_OUT_OF_MEMORY);
+    /* the pool's backing runs out mid-call: an error, no leak */
+    for (long budget = 1; budget < 40; budget++) {
+        c = (counting){0, 0, budget};
+        ck_assert_ok(cvhp_workspace_new(&back, &ws));
+        float m[64];
+        for (int i = 0; i < 64; i++)
+            m[i] = (i % 3) ? 1.0f : 0.0f;
+        cvhp_mask_options o;
+        cvhp_mask_options_init(&o);
+        o.alloc = cvhp_workspace_allocator(ws);
+        cvhp_polygons *p = NULL;
+        cvhp_status st = cvhp_mask_to_polygons(m, 8, 8, &o, &p);
+        ck_assert(st == CVHP_OK || st == CVHP_ERR_OUT_OF_MEMORY);
+        if (st == CVHP_OK)
+            cvhp_polygons_free(p);
+        size_t live;
+        ck_assert_ok(cvhp_workspace_stats(ws, NULL, NULL, &live));
+        ck_assert_uint_eq(live, 0);
+        cvhp_workspace_free(ws);
+        ck_assert_uint_eq(c.frees, c.allocs);
+    }
+}
+END_TEST
+
 static uint8_t *bmp_decode(const unsigned char *b, size_t len, size_t *h, size_t *w)
 {
     ck_assert(len > 1078 && b[0] == 'B' && b[1] == 'M');
@@ -370,6 +497,8 @@ Suite *cvhp_test_suite(void)
     tcase_add_test(tc, holes_and_empty);
     tcase_add_test(tc, bad_inputs);
     tcase_add_test(tc, batch_equals_single);
+    tcase_add_test(tc, workspace_reaches_a_steady_state);
+    tcase_add_test(tc, workspace_bad_inputs_and_oom);
     tcase_add_test(tc, export_round_trips);
     suite_add_tcase(s, tc);
     return s;

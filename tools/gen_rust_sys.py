@@ -15,7 +15,7 @@ HDR = os.path.join(ROOT, "include", "cvhp")
 OUT = os.path.join(ROOT, "bindings", "rust", "cvhp-sys", "src", "generated.rs")
 
 STRUCTS = {"cvhp_allocator", "cvhp_nms_options", "cvhp_mask_options"}
-OPAQUE = {"cvhp_config", "cvhp_diagnostics", "cvhp_polygons"}
+OPAQUE = {"cvhp_config", "cvhp_diagnostics", "cvhp_polygons", "cvhp_workspace"}
 SCALARS = {
     "void": "()", "int": "c_int", "unsigned": "c_uint", "size_t": "usize", "int64_t": "i64", "int32_t": "i32",
     "uint32_t": "u32", "uint64_t": "u64", "uint8_t": "u8", "float": "f32", "double": "f64", "char": "c_char",
@@ -52,6 +52,9 @@ def parse():
     for name in sorted(os.listdir(HDR)):
         text = open(os.path.join(HDR, name)).read()
         text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+        for m in re.finditer(r"typedef\s+struct\s+(cvhp_\w+)\s+\1\s*;", text):
+            if m.group(1) not in OPAQUE:  # would be declared as an enum (c_int) otherwise
+                sys.exit(f"gen_rust_sys.py: opaque type {m.group(1)} ({name}) is not in OPAQUE")
         for m in re.finditer(r"CVHP_API\s+([^;]*?)\b(cvhp_\w+)\s*\(([^)]*)\)\s*;", text, flags=re.S):
             ret, fname, args = m.group(1), m.group(2), m.group(3)
             params = []

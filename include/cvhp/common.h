@@ -74,6 +74,35 @@ typedef struct cvhp_allocator {
     void *user;
 } cvhp_allocator;
 
+/* ---- workspaces ---- */
+
+typedef struct cvhp_workspace cvhp_workspace;
+
+/* A workspace is a recycling memory pool behind a cvhp_allocator: pass
+ * cvhp_workspace_allocator(ws) as the `alloc` of cvhp_mask_options,
+ * cvhp_nms_options or any other options struct, and blocks freed by one call
+ * are reused by the next. A server that processes similar inputs with one
+ * workspace per worker stops allocating from the system after the first
+ * calls (cvhp_workspace_stats counts the system allocations, so this can be
+ * checked). Results allocated from it (cvhp_polygons, ...) are freed as
+ * usual and return their memory to the pool. The pool keeps its largest
+ * blocks until cvhp_workspace_free; it is thread-safe (a mutex), so the
+ * batch functions may use it from all their threads.
+ * backing: where the pool's blocks come from; NULL for malloc. */
+CVHP_API cvhp_status cvhp_workspace_new(const cvhp_allocator *backing, cvhp_workspace **out);
+/* The allocator to pass in options; NULL for a NULL workspace. Valid until
+ * cvhp_workspace_free. */
+CVHP_API const cvhp_allocator *cvhp_workspace_allocator(const cvhp_workspace *ws);
+/* Counters: allocations made from the backing allocator so far, bytes the
+ * pool holds (free or in use), blocks currently in use. NULL outputs are
+ * skipped. */
+CVHP_API cvhp_status cvhp_workspace_stats(cvhp_workspace *ws, size_t *system_allocations, size_t *bytes_held,
+                                          size_t *blocks_in_use);
+/* Frees the workspace and its blocks. NULL is a no-op. Results still
+ * allocated from it stay valid: the pool is then released when the last of
+ * them is freed. */
+CVHP_API void cvhp_workspace_free(cvhp_workspace *ws);
+
 /* Runtime version of the library, in CVHP_VERSION_NUMBER form. */
 CVHP_API uint32_t cvhp_version(void);
 /* Runtime version string, "MAJOR.MINOR.PATCH". */

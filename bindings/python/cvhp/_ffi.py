@@ -68,6 +68,10 @@ _SIGNATURES = {
     "cvhp_last_error_message": (c_char_p, []),
     "cvhp_last_error": (status_t, []),
     "cvhp_clear_error": (None, []),
+    "cvhp_workspace_new": (status_t, [c_void_p, POINTER(c_void_p)]),
+    "cvhp_workspace_allocator": (c_void_p, [c_void_p]),
+    "cvhp_workspace_stats": (status_t, [c_void_p, POINTER(c_size_t), POINTER(c_size_t), POINTER(c_size_t)]),
+    "cvhp_workspace_free": (None, [c_void_p]),
     "cvhp_version": (c_uint32, []),
     "cvhp_version_string": (c_char_p, []),
     # runtime.h

@@ -177,6 +177,10 @@ extern "C" {
     pub fn cvhp_last_error_message() -> *const c_char;
     pub fn cvhp_last_error() -> c_int;
     pub fn cvhp_clear_error();
+    pub fn cvhp_workspace_new(backing: *const cvhp_allocator, out: *mut *mut cvhp_workspace) -> c_int;
+    pub fn cvhp_workspace_allocator(ws: *const cvhp_workspace) -> *const cvhp_allocator;
+    pub fn cvhp_workspace_stats(ws: *mut cvhp_workspace, system_allocations: *mut usize, bytes_held: *mut usize, blocks_in_use: *mut usize) -> c_int;
+    pub fn cvhp_workspace_free(ws: *mut cvhp_workspace);
     pub fn cvhp_version() -> u32;
     pub fn cvhp_version_string() -> *const c_char;
     pub fn cvhp_config_new(task: c_int, out: *mut *mut cvhp_config) -> c_int;
@@ -321,6 +325,10 @@ pub const DECLARED: &[&str] = &[
     "cvhp_last_error_message",
     "cvhp_last_error",
     "cvhp_clear_error",
+    "cvhp_workspace_new",
+    "cvhp_workspace_allocator",
+    "cvhp_workspace_stats",
+    "cvhp_workspace_free",
     "cvhp_version",
     "cvhp_version_string",
     "cvhp_config_new",

@@ -21,6 +21,10 @@ pub struct cvhp_diagnostics {
 pub struct cvhp_polygons {
     _private: [u8; 0],
 }
+#[repr(C)]
+pub struct cvhp_workspace {
+    _private: [u8; 0],
+}
 
 /// cvhp_allocator (common.h).
 #[repr(C)]
