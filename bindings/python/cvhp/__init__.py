@@ -11,12 +11,13 @@ or the system loader (libcvhp.so.<MAJOR>).
 from __future__ import annotations
 
 from . import _ffi, detection, masks, ops, tiling
+from ._workspace import Workspace
 from ._config import Config, Diagnostic, freezable_layers, models, parameters
 from ._errors import (CvhpError, ParameterTypeError, ParameterValueError, UnknownParameterError,
                       ValidationError)
 
 __all__ = [
-    "ops", "tiling", "detection", "masks", "Config", "Diagnostic", "parameters", "models", "freezable_layers", "CvhpError", "UnknownParameterError",
+    "ops", "tiling", "detection", "masks", "Workspace", "Config", "Diagnostic", "parameters", "models", "freezable_layers", "CvhpError", "UnknownParameterError",
     "ParameterTypeError", "ParameterValueError", "ValidationError", "version", "library_version", "build_info",
 ]
 

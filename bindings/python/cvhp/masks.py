@@ -22,7 +22,7 @@ __all__ = ["to_polygons", "batch_to_polygons", "encode_rle", "decode_rle", "rle_
            "export", "encode_image", "export_path"]
 
 
-def _options(score_threshold, max_points, pixels, raw, config, num_threads=0):
+def _options(score_threshold, max_points, pixels, raw, config, num_threads=0, workspace=None):
     o = _ffi.MaskOptions()
     if config is not None:
         check(L.cvhp_mask_options_from_config(byref(o), config._handle()))
@@ -34,6 +34,8 @@ def _options(score_threshold, max_points, pixels, raw, config, num_threads=0):
         o.max_points = int(max_points)
     o.flags = (_ffi.POLY_PIXELS if pixels else 0) | (_ffi.POLY_RAW if raw else 0)
     o.num_threads = int(num_threads)
+    if workspace is not None:
+        o.alloc = workspace._allocator()
     return o
 
 
@@ -53,16 +55,17 @@ def _collect(handle, with_holes):
 
 
 def to_polygons(mask, score_threshold: float | None = None, max_points: int | None = None, *, pixels=False,
-                raw=False, with_holes=False, config: Config | None = None):
+                raw=False, with_holes=False, config: Config | None = None, workspace=None):
     """Polygons of one (H, W) mask: float scores (pixel in the mask when score >
     score_threshold) or a bool/uint8 mask (nonzero). Defaults: 0.5 and 100,
     or the config's mask_pixel_score_threshold / max_number_of_polygon_points.
     pixels=True gives integer pixel coordinates; raw=True find_contours'
-    vertices; with_holes=True also returns a list of is-hole flags."""
+    vertices; with_holes=True also returns a list of is-hole flags.
+    workspace: a cvhp.Workspace whose memory the call reuses."""
     m = np.asarray(mask)
     if m.ndim != 2:
         raise ValueError(f"mask: expected 2 dimensions, got shape {m.shape}")
-    o = _options(score_threshold, max_points, pixels, raw, config)
+    o = _options(score_threshold, max_points, pixels, raw, config, workspace=workspace)
     h = ctypes.c_void_p()
     if m.dtype == np.bool_ or m.dtype == np.uint8:
         m = np.ascontiguousarray(m, dtype=np.uint8)
@@ -74,12 +77,13 @@ def to_polygons(mask, score_threshold: float | None = None, max_points: int | No
 
 
 def batch_to_polygons(masks, score_threshold: float | None = None, max_points: int | None = None, *,
-                      num_threads: int = 0, config: Config | None = None):
-    """to_polygons over an (N, H, W) stack of score masks, in parallel."""
+                      num_threads: int = 0, config: Config | None = None, workspace=None):
+    """to_polygons over an (N, H, W) stack of score masks, in parallel
+    (workspace: a cvhp.Workspace whose memory the calls reuse)."""
     m = np.ascontiguousarray(masks, dtype=np.float32)
     if m.ndim != 3:
         raise ValueError(f"masks: expected (N, H, W), got {m.shape}")
-    o = _options(score_threshold, max_points, False, False, config, num_threads)
+    o = _options(score_threshold, max_points, False, False, config, num_threads, workspace)
     outs = (ctypes.c_void_p * max(1, m.shape[0]))()
     check(L.cvhp_masks_to_polygons_batch(m.ctypes.data, m.shape[0], m.shape[1], m.shape[2], byref(o), outs))
     return [_collect(ctypes.c_void_p(outs[i]), False) for i in range(m.shape[0])]

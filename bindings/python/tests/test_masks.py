@@ -85,3 +85,26 @@ def test_export(tmp_path):
     if cvhp._ffi.lib.cvhp_have_image_type(1):
         assert cvhp.masks.encode_image(m, "png")[:8] == b"\x89PNG\r\n\x1a\n"
     assert cvhp.masks.export_path("dir/img.x.jpg", "cat", 2, 0.98765, "png") == "masks/img/cat/img_2_label_cat_conf_0987.png"
+
+
+def test_workspace_reaches_a_steady_state_and_gives_the_same_polygons():
+    rng = np.random.default_rng(5)
+    masks = (rng.random((4, 50, 70)) * rng.uniform(0.6, 1.4, (4, 50, 70))).astype(np.float32)
+    with cvhp.Workspace() as ws:
+        first = None
+        for _ in range(3):
+            for m in masks:
+                a = cvhp.masks.to_polygons(m, 0.5, 30, workspace=ws)
+                b = cvhp.masks.to_polygons(m, 0.5, 30)
+                assert len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+            st = ws.stats()
+            assert st["blocks_in_use"] == 0 and st["bytes_held"] > 0
+            if first is None:
+                first = st["system_allocations"]
+            assert st["system_allocations"] == first
+        batch = cvhp.masks.batch_to_polygons(masks, 0.5, 30, num_threads=2, workspace=ws)
+        assert [len(p) for p in batch] == [len(cvhp.masks.to_polygons(m, 0.5, 30)) for m in masks]
+    with pytest.raises(ValueError, match="closed"):
+        cvhp.masks.to_polygons(masks[0], workspace=ws)
+    with pytest.raises(ValueError, match="closed"):
+        ws.stats()
