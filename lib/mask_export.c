@@ -62,6 +62,7 @@ static cvhp_status encode_bmp(const uint8_t *m, size_t h, size_t w, unsigned cha
     return CVHP_OK;
 }
 
+#if CVHP_HAVE_PNG || CVHP_HAVE_JPEG /* the encoders that take 0/255 pixels */
 static uint8_t *to_255(const uint8_t *m, size_t n)
 {
     uint8_t *g = malloc(n ? n : 1);
@@ -70,6 +71,7 @@ static uint8_t *to_255(const uint8_t *m, size_t n)
             g[i] = m[i] ? 255 : 0;
     return g;
 }
+#endif
 
 cvhp_status cvhp_mask_encode(const uint8_t *mask, size_t height, size_t width, int32_t image_type, void *buf,
                              size_t cap, size_t *needed)

@@ -347,6 +347,7 @@ typedef struct {
     int done;
 } greedy_state;
 
+#if CVHP_HAVE_OPENMP /* only the block-parallel sweep uses it */
 /* Is candidate q suppressed by a box kept in an earlier block? Read-only. */
 static int phase1(const greedy_state *s, size_t q)
 {
@@ -370,6 +371,7 @@ static int phase1(const greedy_state *s, size_t q)
         }
     return 0;
 }
+#endif
 
 /* Candidates [b0, b1) in order: test against the kept boxes not covered by
  * phase 1 (all of them when phase 1 did not run), keep and file. */
@@ -688,7 +690,7 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
     memset(c.kept, 0, m);
     const int fast = (flags & ~FAST_FLAGS) == 0 || (flags & ~(FAST_FLAGS | CVHP_NMS_TOPK_PER_CLASS)) == 0;
 #if CVHP_HAVE_OPENMP
-    const int nt_gather = o->num_threads > 0 ? o->num_threads : omp_get_max_threads();
+    const int nt_gather = cvhp__threads(o->num_threads);
 #  pragma omp parallel for num_threads(nt_gather) schedule(static) if (nt_gather > 1 && m >= 16384)
 #endif
     for (size_t t = 0; t < m; t++) {
@@ -702,11 +704,7 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
     /* output cap per bucket: per class for ONNX-style, else the global cap
      * (a class cannot contribute more than top_k to the first top_k) */
     const int64_t cap = (!(flags & CVHP_NMS_TOPK_CANDIDATES) && o->top_k > 0) ? o->top_k : -1;
-#if CVHP_HAVE_OPENMP
-    int nt = o->num_threads > 0 ? o->num_threads : omp_get_max_threads();
-#else
-    int nt = 1;
-#endif
+    int nt = cvhp__threads(o->num_threads);
     if (m < PAR_BUCKETS_MIN)
         nt = 1;
     size_t one_bucket[2] = {0, m};
