@@ -107,7 +107,7 @@ cvhp_status cvhp_box_iou(const float *a, size_t na, const float *b, size_t nb, f
         return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "cvhp_box_iou: out overlaps an input");
     cvhp__iou_row_fn row = cvhp__pick_iou_row();
 #if CVHP_HAVE_OPENMP
-    int nt = num_threads > 0 ? num_threads : omp_get_max_threads();
+    int nt = cvhp__threads(num_threads);
     if (nt > 1 && cells >= IOU_PARALLEL_MIN_PAIRS && na > 1) {
         if ((size_t)nt > na)
             nt = (int)na;

@@ -238,11 +238,7 @@ cvhp_status cvhp_merge_predictions_batch(const float *boxes, const float *scores
             return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: offsets of image %zu decrease", fn, i);
     if (nimages == 0)
         return CVHP_OK;
-#if CVHP_HAVE_OPENMP
-    const int nt = num_threads > 0 ? num_threads : omp_get_max_threads();
-#else
-    const int nt = 1;
-#endif
+    const int nt = cvhp__threads(num_threads);
     int first_bad = -1;
     (void)nt;
 #if CVHP_HAVE_OPENMP
@@ -392,11 +388,7 @@ cvhp_status cvhp_detection_postprocess_batch(const cvhp_config *cfg, const float
     const size_t total = offsets[nimages] - offsets[0];
     if (total > 0 && (boxes == NULL || scores == NULL || labels == NULL || keep == NULL))
         return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: NULL array with %zu detections", fn, total);
-#if CVHP_HAVE_OPENMP
-    const int nt = num_threads > 0 ? num_threads : omp_get_max_threads();
-#else
-    const int nt = 1;
-#endif
+    const int nt = cvhp__threads(num_threads);
     int first_bad = -1;
     (void)nt;
 #if CVHP_HAVE_OPENMP

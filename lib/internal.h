@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include "build_config.h"
 #include "cvhp/cvhp.h"
 
 #if defined(__GNUC__)
@@ -44,6 +45,18 @@ extern const cvhp_allocator cvhp__default_allocator;
 void *cvhp__alloc(const cvhp_allocator *a, size_t size);
 void cvhp__free(const cvhp_allocator *a, void *ptr);
 /* *out = a * b; returns false on overflow. */
+/* The thread count of a kernel call: num_threads > 0 as given, 0 the OpenMP
+ * default; always 1 in a build without OpenMP. */
+static inline int cvhp__threads(int num_threads)
+{
+#if CVHP_HAVE_OPENMP
+    return num_threads > 0 ? num_threads : cvhp_default_threads();
+#else
+    (void)num_threads;
+    return 1;
+#endif
+}
+
 static inline bool cvhp__mul_size(size_t a, size_t b, size_t *out)
 {
     return !__builtin_mul_overflow(a, b, out);

@@ -768,11 +768,7 @@ cvhp_status cvhp_masks_to_polygons_batch(const float *scores, size_t count, size
     size_t cells = height * width, total;
     if (!cvhp__mul_size(cells, count, &total))
         return cvhp__error(CVHP_ERR_OVERFLOW, "%s: %zu masks of %zux%zu overflow", fn, count, height, width);
-#if CVHP_HAVE_OPENMP
-    const int nt = opt->num_threads > 0 ? opt->num_threads : omp_get_max_threads();
-#else
-    const int nt = 1;
-#endif
+    const int nt = cvhp__threads(opt->num_threads);
     int bad = 0;
     (void)nt;
 #if CVHP_HAVE_OPENMP
