@@ -42,17 +42,22 @@ typedef int (*cvhp__any_fn)(const float cand[5], const float *x1, const float *y
 CVHP_DECLARE_ISA_VARIANTS(int, cvhp__any, (const float cand[5], const float *x1, const float *y1, const float *x2,
                                            const float *y2, const float *area, size_t n, float fmin));
 
-/* ---- masks: one row of float scores -> bits ----
- * bits[(c + 1) / 64] |= (row[c] > thr) << ((c + 1) % 64): pixel c is bit
- * c + 1 (bit 0 is the padding column). bits must be zeroed by the caller. */
+/* ---- masks: one row -> bits ----
+ * bits[c / 64] bit (c % 64) = (row[c] > thr), for the float kernel, or
+ * (row[c] != 0), for the uint8 kernel. Every word of bits[0, ceil(width /
+ * 64)) is written whole (no zeroing needed) and the bits past width in the
+ * last word are 0: the marching squares rely on it for the padding. */
 typedef void (*cvhp__threshold_bits_fn)(const float *row, size_t width, float thr, uint64_t *bits);
 CVHP_DECLARE_ISA_VARIANTS(void, cvhp__threshold_bits, (const float *row, size_t width, float thr, uint64_t *bits));
+typedef void (*cvhp__nonzero_bits_fn)(const uint8_t *row, size_t width, uint64_t *bits);
+CVHP_DECLARE_ISA_VARIANTS(void, cvhp__nonzero_bits, (const uint8_t *row, size_t width, uint64_t *bits));
 
 /* The variant for the active ISA (records cvhp__last_dispatch). */
 cvhp__iou_row_fn cvhp__pick_iou_row(void);
 cvhp__suppress_fn cvhp__pick_suppress(void);
 cvhp__any_fn cvhp__pick_any(void);
 cvhp__threshold_bits_fn cvhp__pick_threshold_bits(void);
+cvhp__nonzero_bits_fn cvhp__pick_nonzero_bits(void);
 
 /* Scalar building blocks with the exact semantics the SIMD code reproduces. */
 static inline float cvhp__vmax(float a, float b) { return a > b ? a : b; } /* _mm_max_ps(a, b) */

@@ -53,87 +53,39 @@ static int grow(arena *ar, void **p, size_t *cap, size_t need, size_t elem)
 
 static inline uint64_t pkey(uint32_t r2, uint32_t c2) { return (uint64_t)r2 << 32 | c2; }
 
-/* open-addressing map point -> contour index, linear probing with
- * backward-shift deletion (Python dict semantics: set, pop) */
+/* The open contour ends, point -> contour index, with Python dict
+ * semantics (set, pop). Rows are marched top to bottom, so every open end
+ * lies on the frontier of the current padded row r0: the horizontal lines
+ * r0 and r0 + 1 (doubled row 2 r0, 2 r0 + 2) or a vertical edge of band r0
+ * (doubled row 2 r0 + 1). A point on line r0 is shared by the squares of
+ * rows r0 - 1 and r0 only, and one on a vertical edge of band r0 by two
+ * squares of row r0, so once row r0 is done neither kind is an open end:
+ * the slots of line r0 are empty again when line r0 + 2 reuses them, and
+ * the vertical slots are empty when band r0 + 1 starts. So the maps are
+ * direct-indexed arrays, two horizontal lines by parity and one band. */
 typedef struct {
-    uint64_t *key;
-    int32_t *val; /* -1: empty */
-    size_t cap, used;
+    int32_t *h[2]; /* h[line & 1][col], col = (doubled col - 1) / 2, in [0, width] */
+    int32_t *v;    /* v[col], col = doubled col / 2, in [0, width + 1] */
 } pmap;
 
-static inline size_t phash(uint64_t k, size_t cap) { return (size_t)((k * 0x9E3779B97F4A7C15ull) >> 17) & (cap - 1); }
-
-static int pmap_init(arena *ar, pmap *m, size_t cap)
+static inline int32_t *pslot(pmap *m, uint64_t k)
 {
-    m->cap = cap, m->used = 0;
-    m->key = cvhp__alloc(ar->a, cap * sizeof *m->key);
-    m->val = cvhp__alloc(ar->a, cap * sizeof *m->val);
-    if (!m->key || !m->val) {
-        ar->oom = 1;
-        return 0;
-    }
-    for (size_t i = 0; i < cap; i++)
-        m->val[i] = -1;
-    return 1;
+    const uint32_t r2 = (uint32_t)(k >> 32), c2 = (uint32_t)k;
+    return (r2 & 1) ? &m->v[c2 >> 1] : &m->h[(r2 >> 1) & 1][c2 >> 1];
 }
 
-static void pmap_free(arena *ar, pmap *m)
+static inline int pmap_set(pmap *m, uint64_t k, int32_t v)
 {
-    cvhp__free(ar->a, m->key);
-    cvhp__free(ar->a, m->val);
-}
-
-static int pmap_set(arena *ar, pmap *m, uint64_t k, int32_t v);
-
-static int pmap_rehash(arena *ar, pmap *m)
-{
-    pmap n;
-    if (!pmap_init(ar, &n, m->cap * 2))
-        return 0;
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->val[i] >= 0)
-            pmap_set(ar, &n, m->key[i], m->val[i]);
-    pmap_free(ar, m);
-    *m = n;
-    return 1;
-}
-
-static int pmap_set(arena *ar, pmap *m, uint64_t k, int32_t v)
-{
-    if ((m->used + 1) * 2 > m->cap && !pmap_rehash(ar, m))
-        return 0;
-    size_t i = phash(k, m->cap);
-    while (m->val[i] >= 0 && m->key[i] != k)
-        i = (i + 1) & (m->cap - 1);
-    if (m->val[i] < 0)
-        m->used++;
-    m->key[i] = k, m->val[i] = v;
+    *pslot(m, k) = v;
     return 1;
 }
 
 /* remove k; returns its value or -1 */
-static int32_t pmap_pop(pmap *m, uint64_t k)
+static inline int32_t pmap_pop(pmap *m, uint64_t k)
 {
-    size_t i = phash(k, m->cap);
-    while (m->val[i] >= 0 && m->key[i] != k)
-        i = (i + 1) & (m->cap - 1);
-    if (m->val[i] < 0)
-        return -1;
-    int32_t v = m->val[i];
-    m->val[i] = -1;
-    m->used--;
-    /* backward shift: re-seat the rest of the cluster */
-    size_t j = (i + 1) & (m->cap - 1);
-    while (m->val[j] >= 0) {
-        size_t h = phash(m->key[j], m->cap);
-        /* move j to i when i lies cyclically in [h, j) */
-        if (((j - h) & (m->cap - 1)) >= ((j - i) & (m->cap - 1))) {
-            m->key[i] = m->key[j], m->val[i] = m->val[j];
-            m->val[j] = -1;
-            i = j;
-        }
-        j = (j + 1) & (m->cap - 1);
-    }
+    int32_t *p = pslot(m, k);
+    const int32_t v = *p;
+    *p = -1;
     return v;
 }
 
@@ -213,8 +165,8 @@ static int add_segment(assembler *s, uint64_t from, uint64_t to)
             H->last = T->last;
             H->count += T->count;
             T->alive = 0;
-            return pmap_set(&s->ar, &s->starts, node_key(s, H->first), head) &&
-                   pmap_set(&s->ar, &s->ends, node_key(s, H->last), head);
+            return pmap_set(&s->starts, node_key(s, H->first), head) &&
+                   pmap_set(&s->ends, node_key(s, H->last), head);
         }
         /* prepend head to tail */
         pmap_pop(&s->starts, node_key(s, H->first));
@@ -223,8 +175,8 @@ static int add_segment(assembler *s, uint64_t from, uint64_t to)
         T->first = H->first;
         T->count += H->count;
         H->alive = 0;
-        return pmap_set(&s->ar, &s->starts, node_key(s, T->first), tail) &&
-               pmap_set(&s->ar, &s->ends, node_key(s, T->last), tail);
+        return pmap_set(&s->starts, node_key(s, T->first), tail) &&
+               pmap_set(&s->ends, node_key(s, T->last), tail);
     }
     if (tail < 0 && head < 0) {
         if (!grow(&s->ar, (void **)&s->ch, &s->ccap, s->nc + 1, sizeof *s->ch))
@@ -236,11 +188,11 @@ static int add_segment(assembler *s, uint64_t from, uint64_t to)
         s->nodes[a].next = b, s->nodes[b].prev = a;
         s->ch[c] = (chain){a, b, 1, 2};
         s->nc++;
-        return pmap_set(&s->ar, &s->starts, from, c) && pmap_set(&s->ar, &s->ends, to, c);
+        return pmap_set(&s->starts, from, c) && pmap_set(&s->ends, to, c);
     }
     if (head < 0)
-        return prepend(s, tail, from) && pmap_set(&s->ar, &s->starts, from, tail);
-    return append(s, head, to) && pmap_set(&s->ar, &s->ends, to, head);
+        return prepend(s, tail, from) && pmap_set(&s->starts, from, tail);
+    return append(s, head, to) && pmap_set(&s->ends, to, head);
 }
 
 /* ---- marching squares over the virtually padded binary image ---- */
@@ -251,9 +203,13 @@ static int add_segment(assembler *s, uint64_t from, uint64_t to)
 #define LEFT pkey(2 * r0 + 1, 2 * c0)
 #define RIGHT pkey(2 * r0 + 1, 2 * c0 + 2)
 
-/* The squares of padded row r0: up = bits of padded row r0, dn = of row
- * r0 + 1 (bit c = padded column c). Only squares whose four corners differ
- * are visited, in column order, found 64 at a time from the bit words. */
+/* The squares of padded row r0. up and dn are the unpadded bit rows of
+ * mask rows r0 - 1 and r0 (bit c = pixel c, zero words outside the mask),
+ * so padded column c0 of a row is bit c0 - 1 of its word: the square
+ * (r0, c0) has corners up/dn bits c0 - 1 (left) and c0 (right). Only
+ * squares whose four corners differ are visited, in column order, 64 at a
+ * time from the bit words; bits past the width are 0, so the squares past
+ * c0 = width come out empty without a mask. */
 static int emit_square(assembler *s, unsigned sq, uint32_t r0, uint32_t c0)
 {
     switch (sq) {
@@ -275,16 +231,15 @@ static int emit_square(assembler *s, unsigned sq, uint32_t r0, uint32_t c0)
     return 1;
 }
 
-static int march_row(assembler *s, const uint64_t *up, const uint64_t *dn, uint32_t r0, size_t pw, size_t nwords)
+static int march_row(assembler *s, const uint64_t *up, const uint64_t *dn, uint32_t r0, size_t width, size_t mw)
 {
-    for (size_t k = 0; k < nwords; k++) {
-        const uint64_t U = up[k], D = dn[k];
-        const uint64_t nu = k + 1 < nwords ? up[k + 1] : 0, nd = k + 1 < nwords ? dn[k + 1] : 0;
-        const uint64_t U1 = U >> 1 | nu << 63, D1 = D >> 1 | nd << 63; /* the right-hand corners */
+    uint64_t pu = 0, pd = 0; /* the previous words, for the bit shifted in */
+    for (size_t k = 0; k <= width / 64; k++) {
+        const uint64_t U1 = k < mw ? up[k] : 0, D1 = k < mw ? dn[k] : 0; /* right-hand corners */
+        const uint64_t U = U1 << 1 | pu >> 63, D = D1 << 1 | pd >> 63;   /* left-hand corners */
+        pu = U1, pd = D1;
         uint64_t x = (U ^ U1) | (U ^ D) | (U ^ D1);
         const size_t base = 64 * k;
-        if (base + 64 > pw - 1) /* squares exist for c0 < pw - 1 only */
-            x &= base >= pw - 1 ? 0 : (~(uint64_t)0 >> (64 - (pw - 1 - base)));
         while (x) {
             const unsigned b = (unsigned)__builtin_ctzll(x);
             x &= x - 1;
@@ -407,12 +362,29 @@ static cvhp_status build(assembler *s, size_t height, size_t width, const cvhp_m
     for (size_t c = 0; c < s->nc; c++) {
         if (!s->ch[c].alive)
             continue;
+        /* When the tolerance-0 pass will run, a point in the middle of a
+         * straight run (the step into it equals the step out of it: the
+         * lattice steps are one of 8 fixed vectors) is dropped up front. Its
+         * distance to any chord is a convex combination of its neighbours',
+         * so it is never the first maximum and that pass would drop it
+         * anyway: every split, and so the result, is unchanged. */
+        const int prune = !raw && o->max_points > 0 && (int64_t)s->ch[c].count > o->max_points && o->max_refinements > 0;
         size_t n = 0;
         double area2 = 0;
-        for (int32_t k = s->ch[c].first; k >= 0; k = s->nodes[k].next, n++) {
-            v[2 * n] = s->nodes[k].r2 / 2.0, v[2 * n + 1] = s->nodes[k].c2 / 2.0;
-            if (n)
-                area2 += v[2 * n - 1] * v[2 * n] - v[2 * n + 1] * v[2 * n - 2]; /* x_{i-1} y_i - x_i y_{i-1} */
+        uint32_t pr = 0, pc = 0;      /* the previous point, doubled */
+        uint32_t dr = 0, dc = 0;      /* the step into it (mod 2^32) */
+        for (int32_t k = s->ch[c].first; k >= 0; k = s->nodes[k].next) {
+            const uint32_t r2 = s->nodes[k].r2, c2 = s->nodes[k].c2;
+            if (n) {
+                area2 += (double)pc * r2 - (double)c2 * pr; /* x_{i-1} y_i - x_i y_{i-1}, times 4 */
+                const uint32_t sr = r2 - pr, sc = c2 - pc;
+                if (prune && n >= 2 && sr == dr && sc == dc)
+                    n--; /* the previous point is inside a straight run */
+                dr = sr, dc = sc;
+            }
+            v[2 * n] = r2 / 2.0, v[2 * n + 1] = c2 / 2.0;
+            n++;
+            pr = r2, pc = c2;
         }
         /* cumulative simplification: tolerances 0, 1, 2, ... */
         for (int eps = 0; !raw && o->max_points > 0 && (int64_t)n > o->max_points && eps < o->max_refinements; eps++) {
@@ -514,51 +486,42 @@ static cvhp_status check_common(size_t height, size_t width, const cvhp_mask_opt
     return CVHP_OK;
 }
 
-/* one mask row -> bits 1..width of dst (bit c + 1 = pixel c; bit 0 and
- * the bits past the row stay 0: the virtual padding) */
-static void threshold_row(const source *src, size_t r0, size_t width, uint64_t *restrict dst, size_t nwords)
-{
-    memset(dst, 0, nwords * sizeof *dst);
-    if (src->kind == SRC_F32)
-        cvhp__pick_threshold_bits()(src->f + r0 * width, width, src->thr, dst);
-    else {
-        const uint8_t *restrict row = src->u + r0 * width;
-        for (size_t c = 0; c < width; c++)
-            dst[(c + 1) >> 6] |= (uint64_t)(row[c] != 0) << ((c + 1) & 63);
-    }
-}
-
 static cvhp_status run(const source *src, size_t height, size_t width, const cvhp_mask_options *o,
                        cvhp_polygons **out, const char *fn)
 {
     assembler s;
     memset(&s, 0, sizeof s);
     s.ar.a = o->alloc ? o->alloc : &cvhp__default_allocator;
-    const size_t pw = width + 2, nwords = (pw + 63) / 64;
-    uint64_t *rows = cvhp__alloc(s.ar.a, 2 * nwords * sizeof *rows);
+    const size_t mw = (width + 63) / 64;
+    uint64_t *rows = cvhp__alloc(s.ar.a, 2 * mw * sizeof *rows);
+    /* the open-end slots: starts then ends, each two lines and one band */
+    const size_t nslots = 2 * (2 * (width + 1) + (width + 2));
+    int32_t *slots = cvhp__alloc(s.ar.a, nslots * sizeof *slots);
     cvhp_status st = CVHP_OK;
     /* presized for a typical boundary so the arrays rarely grow */
-    size_t guess = 1024;
-    while (guess < 4 * (height + width) && guess < ((size_t)1 << 22))
+    size_t guess = 4096;
+    while (guess < 16 * (height + width) && guess < ((size_t)1 << 24))
         guess *= 2;
-    if (rows == NULL || !pmap_init(&s.ar, &s.starts, guess) || !pmap_init(&s.ar, &s.ends, guess) ||
-        !grow(&s.ar, (void **)&s.nodes, &s.ncap, 4 * guess, sizeof *s.nodes)) {
+    if (rows == NULL || slots == NULL || !grow(&s.ar, (void **)&s.nodes, &s.ncap, guess, sizeof *s.nodes)) {
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
         goto done;
     }
-    uint64_t *up = rows, *dn = rows + nwords;
-    memset(rows, 0, 2 * nwords * sizeof *rows);
-    /* RLE: walk the column-major runs by row needs random access; decode one
-     * row at a time from run boundaries instead */
-    size_t run_i = 0, run_pos = 0;
-    (void)run_i, (void)run_pos;
+    memset(slots, 0xff, nslots * sizeof *slots); /* -1: no open end */
+    s.starts = (pmap){{slots, slots + (width + 1)}, slots + 2 * (width + 1)};
+    s.ends = (pmap){{slots + nslots / 2, slots + nslots / 2 + (width + 1)}, slots + nslots / 2 + 2 * (width + 1)};
+    cvhp__threshold_bits_fn thr_bits = src->kind == SRC_F32 ? cvhp__pick_threshold_bits() : NULL;
+    cvhp__nonzero_bits_fn nz_bits = src->kind == SRC_F32 ? NULL : cvhp__pick_nonzero_bits();
+    uint64_t *up = rows, *dn = rows + mw;
+    memset(up, 0, mw * sizeof *up); /* mask row -1: the top padding */
     for (size_t r0 = 0; r0 <= height; r0++) {
-        /* dn = padded row r0 + 1 = mask row r0 (zeros past the end) */
-        if (r0 < height)
-            threshold_row(src, r0, width, dn, nwords);
+        /* dn = mask row r0 (zeros past the end: the bottom padding) */
+        if (r0 == height)
+            memset(dn, 0, mw * sizeof *dn);
+        else if (thr_bits)
+            thr_bits(src->f + r0 * width, width, src->thr, dn);
         else
-            memset(dn, 0, nwords * sizeof *dn);
-        if (!march_row(&s, up, dn, (uint32_t)r0, pw, nwords)) {
+            nz_bits(src->u + r0 * width, width, dn);
+        if (!march_row(&s, up, dn, (uint32_t)r0, width, mw)) {
             st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot grow the contour lists", fn);
             goto done;
         }
@@ -568,12 +531,9 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     st = build(&s, height, width, o, out, fn);
 done:
     cvhp__free(s.ar.a, rows);
+    cvhp__free(s.ar.a, slots);
     cvhp__free(s.ar.a, s.nodes);
     cvhp__free(s.ar.a, s.ch);
-    if (s.starts.key || s.starts.val)
-        pmap_free(&s.ar, &s.starts);
-    if (s.ends.key || s.ends.val)
-        pmap_free(&s.ar, &s.ends);
     return st;
 }
 
@@ -606,8 +566,22 @@ cvhp_status cvhp_mask_u8_to_polygons(const uint8_t *mask, size_t height, size_t 
 /* The scalar reference of the thresholding kernel (kernels.h). */
 void cvhp__threshold_bits_scalar(const float *row, size_t width, float thr, uint64_t *bits)
 {
-    for (size_t c = 0; c < width; c++)
-        bits[(c + 1) >> 6] |= (uint64_t)(row[c] > thr) << ((c + 1) & 63);
+    for (size_t c = 0; c < width; c += 64) {
+        uint64_t m = 0;
+        for (size_t j = 0; j < 64 && c + j < width; j++)
+            m |= (uint64_t)(row[c + j] > thr) << j;
+        bits[c >> 6] = m;
+    }
+}
+
+void cvhp__nonzero_bits_scalar(const uint8_t *row, size_t width, uint64_t *bits)
+{
+    for (size_t c = 0; c < width; c += 64) {
+        uint64_t m = 0;
+        for (size_t j = 0; j < 64 && c + j < width; j++)
+            m |= (uint64_t)(row[c + j] != 0) << j;
+        bits[c >> 6] = m;
+    }
 }
 
 /* ---- COCO RLE ---- */

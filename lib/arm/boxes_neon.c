@@ -81,19 +81,39 @@ int cvhp__any_neon(const float cand[5], const float *x1, const float *y1, const 
     return cvhp__any_scalar(cand, x1 + j, y1 + j, x2 + j, y2 + j, area + j, n - j, fmin);
 }
 
+/* 4 pixels per compare, weighted and summed into a nibble. */
 void cvhp__threshold_bits_neon(const float *row, size_t width, float thr, uint64_t *bits)
 {
     const float32x4_t t = vdupq_n_f32(thr);
     static const uint32_t weights[4] = {1, 2, 4, 8};
     const uint32x4_t wv = vld1q_u32(weights);
-    size_t c = 0;
-    for (; c + 4 <= width; c += 4) {
-        const uint64_t m = vaddvq_u32(vandq_u32(vcgtq_f32(vld1q_f32(row + c), t), wv)); /* NaN: not greater */
-        const size_t bit = c + 1, w = bit >> 6, sh = bit & 63;
-        bits[w] |= m << sh;
-        if (sh > 60)
-            bits[w + 1] |= m >> (64 - sh);
+    for (size_t c = 0; c < width; c += 64) {
+        uint64_t m = 0;
+        size_t j = 0;
+        for (; j < 64 && c + j + 4 <= width; j += 4) /* NaN: not greater */
+            m |= (uint64_t)vaddvq_u32(vandq_u32(vcgtq_f32(vld1q_f32(row + c + j), t), wv)) << j;
+        for (; j < 64 && c + j < width; j++)
+            m |= (uint64_t)(row[c + j] > thr) << j;
+        bits[c >> 6] = m;
     }
-    for (; c < width; c++)
-        bits[(c + 1) >> 6] |= (uint64_t)(row[c] > thr) << ((c + 1) & 63);
+}
+
+/* 16 bytes per test, each nonzero lane weighted by its bit and summed per
+ * 8-byte half. */
+void cvhp__nonzero_bits_neon(const uint8_t *row, size_t width, uint64_t *bits)
+{
+    static const uint8_t weights[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+    const uint8x16_t wv = vld1q_u8(weights);
+    for (size_t c = 0; c < width; c += 64) {
+        uint64_t m = 0;
+        size_t j = 0;
+        for (; j < 64 && c + j + 16 <= width; j += 16) {
+            const uint8x16_t v = vld1q_u8(row + c + j);
+            const uint8x16_t b = vandq_u8(vtstq_u8(v, v), wv);
+            m |= ((uint64_t)vaddv_u8(vget_low_u8(b)) | (uint64_t)vaddv_u8(vget_high_u8(b)) << 8) << j;
+        }
+        for (; j < 64 && c + j < width; j++)
+            m |= (uint64_t)(row[c + j] != 0) << j;
+        bits[c >> 6] = m;
+    }
 }

@@ -88,18 +88,61 @@ int cvhp__any_avx2(const float cand[5], const float *x1, const float *y1, const 
     return 0;
 }
 
+/* 32 compare results (all-ones or zero lanes) -> 32 bits in pixel order.
+ * Two saturating packs leave the bytes of a, b, c, d interleaved by 128-bit
+ * lane ([a0-3 b0-3 c0-3 d0-3 | a4-7 b4-7 c4-7 d4-7]); one dword permute puts
+ * them back in order for the byte movemask. Fewer uops than eight float
+ * movemasks and the shifts to combine them, so the row pass keeps up with
+ * a plain read of the mask. */
+static inline uint32_t bits32(__m256 a, __m256 b, __m256 c, __m256 d)
+{
+    const __m256i ab = _mm256_packs_epi32(_mm256_castps_si256(a), _mm256_castps_si256(b));
+    const __m256i cd = _mm256_packs_epi32(_mm256_castps_si256(c), _mm256_castps_si256(d));
+    const __m256i abcd = _mm256_packs_epi16(ab, cd);
+    return (uint32_t)_mm256_movemask_epi8(_mm256_permutevar8x32_epi32(abcd, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
+}
+
+/* _CMP_GT_OQ: NaN is not above the threshold, as the scalar '>' */
+#define GT(p) _mm256_cmp_ps(_mm256_loadu_ps(p), t, _CMP_GT_OQ)
+
+/* 64 pixels per word; the tail goes 8 at a time while it can, then pixel
+ * by pixel, into the last word. */
 void cvhp__threshold_bits_avx2(const float *row, size_t width, float thr, uint64_t *bits)
 {
     const __m256 t = _mm256_set1_ps(thr);
     size_t c = 0;
-    for (; c + 8 <= width; c += 8) {
-        /* _CMP_GT_OQ: NaN is not above the threshold, as the scalar '>' */
-        const uint64_t m = (uint64_t)(unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(row + c), t, _CMP_GT_OQ));
-        const size_t bit = c + 1, w = bit >> 6, sh = bit & 63;
-        bits[w] |= m << sh;
-        if (sh > 56) /* the 8 bits straddle two words */
-            bits[w + 1] |= m >> (64 - sh);
+    for (; c + 64 <= width; c += 64) {
+        const float *p = row + c;
+        const uint64_t lo = bits32(GT(p), GT(p + 8), GT(p + 16), GT(p + 24));
+        const uint64_t hi = bits32(GT(p + 32), GT(p + 40), GT(p + 48), GT(p + 56));
+        bits[c >> 6] = lo | hi << 32;
     }
-    for (; c < width; c++)
-        bits[(c + 1) >> 6] |= (uint64_t)(row[c] > thr) << ((c + 1) & 63);
+    if (c < width) {
+        uint64_t m = 0;
+        size_t j = 0;
+        for (; c + j + 8 <= width; j += 8)
+            m |= (uint64_t)(unsigned)_mm256_movemask_ps(GT(row + c + j)) << j;
+        for (; c + j < width; j++)
+            m |= (uint64_t)(row[c + j] > thr) << j;
+        bits[c >> 6] = m;
+    }
+}
+#undef GT
+
+void cvhp__nonzero_bits_avx2(const uint8_t *row, size_t width, uint64_t *bits)
+{
+    const __m256i zero = _mm256_setzero_si256();
+    size_t c = 0;
+    for (; c + 64 <= width; c += 64) {
+        const uint64_t lo = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(row + c)), zero));
+        const uint64_t hi =
+            (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(row + c + 32)), zero));
+        bits[c >> 6] = ~(lo | hi << 32);
+    }
+    if (c < width) {
+        uint64_t m = 0;
+        for (size_t j = 0; c + j < width; j++)
+            m |= (uint64_t)(row[c + j] != 0) << j;
+        bits[c >> 6] = m;
+    }
 }

@@ -82,17 +82,38 @@ int cvhp__any_avx512(const float cand[5], const float *x1, const float *y1, cons
     return 0;
 }
 
+/* 64 pixels per word: four 16-lane compares into mask registers. */
 void cvhp__threshold_bits_avx512(const float *row, size_t width, float thr, uint64_t *bits)
 {
     const __m512 t = _mm512_set1_ps(thr);
     size_t c = 0;
-    for (; c + 16 <= width; c += 16) {
-        const uint64_t m = (uint64_t)_mm512_cmp_ps_mask(_mm512_loadu_ps(row + c), t, _CMP_GT_OQ);
-        const size_t bit = c + 1, w = bit >> 6, sh = bit & 63;
-        bits[w] |= m << sh;
-        if (sh > 48)
-            bits[w + 1] |= m >> (64 - sh);
+    for (; c + 64 <= width; c += 64) {
+        uint64_t m = 0;
+        for (unsigned j = 0; j < 64; j += 16) /* _CMP_GT_OQ: NaN is not above */
+            m |= (uint64_t)_mm512_cmp_ps_mask(_mm512_loadu_ps(row + c + j), t, _CMP_GT_OQ) << j;
+        bits[c >> 6] = m;
     }
-    for (; c < width; c++)
-        bits[(c + 1) >> 6] |= (uint64_t)(row[c] > thr) << ((c + 1) & 63);
+    if (c < width) {
+        uint64_t m = 0;
+        for (size_t j = 0; j < width - c; j += 16) {
+            const size_t left = width - c - j;
+            const __mmask16 live = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+            m |= (uint64_t)_mm512_mask_cmp_ps_mask(live, _mm512_maskz_loadu_ps(live, row + c + j), t, _CMP_GT_OQ) << j;
+        }
+        bits[c >> 6] = m;
+    }
+}
+
+void cvhp__nonzero_bits_avx512(const uint8_t *row, size_t width, uint64_t *bits)
+{
+    size_t c = 0;
+    for (; c + 64 <= width; c += 64) {
+        const __m512i v = _mm512_loadu_si512((const void *)(row + c));
+        bits[c >> 6] = (uint64_t)_mm512_test_epi8_mask(v, v);
+    }
+    if (c < width) {
+        const __mmask64 live = (~(__mmask64)0) >> (64 - (width - c));
+        const __m512i v = _mm512_maskz_loadu_epi8(live, row + c);
+        bits[c >> 6] = (uint64_t)_mm512_test_epi8_mask(v, v);
+    }
 }
