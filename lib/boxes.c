@@ -63,6 +63,7 @@ PICK(suppress, cvhp__suppress_fn)
 PICK(any, cvhp__any_fn)
 PICK(threshold_bits, cvhp__threshold_bits_fn)
 PICK(nonzero_bits, cvhp__nonzero_bits_fn)
+PICK(rdp_far, cvhp__rdp_far_fn)
 
 /* b is transposed to SoA in blocks of this many boxes, on the stack. */
 #define IOU_BLOCK 512

@@ -52,12 +52,24 @@ CVHP_DECLARE_ISA_VARIANTS(void, cvhp__threshold_bits, (const float *row, size_t 
 typedef void (*cvhp__nonzero_bits_fn)(const uint8_t *row, size_t width, uint64_t *bits);
 CVHP_DECLARE_ISA_VARIANTS(void, cvhp__nonzero_bits, (const uint8_t *row, size_t width, uint64_t *bits));
 
+/* ---- masks: the farthest point of a Ramer-Douglas-Peucker range ----
+ * The first i in [lo, hi) with the largest q_i = |er (ac - c[i]) - ec (ar -
+ * r[i])| (the cross product of the chord (er, ec) from (ar, ac) with the
+ * point) when that largest value is > 0, else hi. The vertices are
+ * half-integers, so q is exact and every variant finds the same i. */
+typedef size_t (*cvhp__rdp_far_fn)(const double *r, const double *c, size_t lo, size_t hi, double ar, double ac,
+                                   double er, double ec);
+CVHP_DECLARE_ISA_VARIANTS(size_t, cvhp__rdp_far,
+                          (const double *r, const double *c, size_t lo, size_t hi, double ar, double ac, double er,
+                           double ec));
+
 /* The variant for the active ISA (records cvhp__last_dispatch). */
 cvhp__iou_row_fn cvhp__pick_iou_row(void);
 cvhp__suppress_fn cvhp__pick_suppress(void);
 cvhp__any_fn cvhp__pick_any(void);
 cvhp__threshold_bits_fn cvhp__pick_threshold_bits(void);
 cvhp__nonzero_bits_fn cvhp__pick_nonzero_bits(void);
+cvhp__rdp_far_fn cvhp__pick_rdp_far(void);
 
 /* Scalar building blocks with the exact semantics the SIMD code reproduces. */
 static inline float cvhp__vmax(float a, float b) { return a > b ? a : b; } /* _mm_max_ps(a, b) */

@@ -49,159 +49,84 @@ static int grow(arena *ar, void **p, size_t *cap, size_t need, size_t elem)
     return 1;
 }
 
-/* ---- points: doubled coordinates (2 * row, 2 * col) packed in 64 bits ---- */
-
-static inline uint64_t pkey(uint32_t r2, uint32_t c2) { return (uint64_t)r2 << 32 | c2; }
-
-/* The open contour ends, point -> contour index, with Python dict
- * semantics (set, pop). Rows are marched top to bottom, so every open end
- * lies on the frontier of the current padded row r0: the horizontal lines
- * r0 and r0 + 1 (doubled row 2 r0, 2 r0 + 2) or a vertical edge of band r0
- * (doubled row 2 r0 + 1). A point on line r0 is shared by the squares of
- * rows r0 - 1 and r0 only, and one on a vertical edge of band r0 by two
- * squares of row r0, so once row r0 is done neither kind is an open end:
- * the slots of line r0 are empty again when line r0 + 2 reuses them, and
- * the vertical slots are empty when band r0 + 1 starts. So the maps are
- * direct-indexed arrays, two horizontal lines by parity and one band. */
-typedef struct {
-    int32_t *h[2]; /* h[line & 1][col], col = (doubled col - 1) / 2, in [0, width] */
-    int32_t *v;    /* v[col], col = doubled col / 2, in [0, width + 1] */
-} pmap;
-
-static inline int32_t *pslot(pmap *m, uint64_t k)
-{
-    const uint32_t r2 = (uint32_t)(k >> 32), c2 = (uint32_t)k;
-    return (r2 & 1) ? &m->v[c2 >> 1] : &m->h[(r2 >> 1) & 1][c2 >> 1];
-}
-
-static inline int pmap_set(pmap *m, uint64_t k, int32_t v)
-{
-    *pslot(m, k) = v;
-    return 1;
-}
-
-/* remove k; returns its value or -1 */
-static inline int32_t pmap_pop(pmap *m, uint64_t k)
-{
-    int32_t *p = pslot(m, k);
-    const int32_t v = *p;
-    *p = -1;
-    return v;
-}
-
-/* ---- contours as linked point lists ---- */
+/* ---- contour assembly ----
+ *
+ * scikit-image's _assemble_contours joins the segments one at a time, in
+ * the order the squares are visited, into chains kept in dicts keyed by
+ * their end points. On a thresholded image its outcome has a closed form,
+ * which is what is computed here:
+ *
+ * - Every crossing point (the midpoint of an edge whose two pixels differ)
+ *   has exactly one segment arriving and one leaving, so the segments form
+ *   disjoint directed cycles, one per contour, and a chain is always a path
+ *   along its cycle.
+ * - A chain is created by a segment whose two points were not seen before;
+ *   merged chains keep the lower creation number, and contours come out
+ *   sorted by it. So contours are ordered by the first of their segments in
+ *   visiting order, which is the first segment of the cycle whose points
+ *   are both new.
+ * - A contour is closed by its last segment in visiting order (until then
+ *   the chain misses it), which appends its end point to the chain. So the
+ *   contour is the cycle read from the end point of its last segment, with
+ *   that point repeated at the end.
+ *
+ * The points are the nodes of a successor graph. A crossing on the bottom
+ * edge of square (r, c) is the top crossing of square (r + 1, c), and one
+ * on its right edge is the left crossing of (r, c + 1), the next square
+ * visited in the row whenever that crossing exists; so a node is created
+ * by the square above or to the left of it, found again through one slot
+ * per column and one for the left edge, and nothing is ever looked up. */
 
 typedef struct {
-    uint32_t r2, c2;
-    int32_t next, prev;
+    uint32_t r2, c2; /* doubled padded coordinates (2 row, 2 col) */
+    int32_t next;    /* the node the segment leaving this one goes to */
+    int32_t seg;     /* that segment's place in visiting order; -1 once read out */
 } node;
-
-typedef struct {
-    int32_t first, last;
-    int32_t alive;
-    int32_t count;
-} chain;
 
 typedef struct {
     arena ar;
     node *nodes;
     size_t nn, ncap;
-    chain *ch;
-    size_t nc, ccap;
-    pmap starts, ends;
+    int32_t *firsts; /* nodes leaving a segment whose points were both new */
+    size_t nf, fcap;
+    int32_t *slot;   /* slot[c]: the crossing on the top edge of square (r, c) */
+    int32_t nseg;
 } assembler;
 
-static int32_t new_node(assembler *s, uint64_t k)
+static inline void link(assembler *s, int32_t from, int32_t to)
 {
-    if (!grow(&s->ar, (void **)&s->nodes, &s->ncap, s->nn + 1, sizeof *s->nodes))
-        return -1;
-    node *n = &s->nodes[s->nn];
-    n->r2 = (uint32_t)(k >> 32), n->c2 = (uint32_t)k, n->next = n->prev = -1;
-    return (int32_t)s->nn++;
+    s->nodes[from].next = to;
+    s->nodes[from].seg = s->nseg++;
 }
 
-static int append(assembler *s, int32_t c, uint64_t k)
-{
-    int32_t n = new_node(s, k);
-    if (n < 0)
-        return 0;
-    chain *h = &s->ch[c];
-    s->nodes[n].prev = h->last;
-    s->nodes[h->last].next = n;
-    h->last = n;
-    h->count++;
-    return 1;
-}
-
-static int prepend(assembler *s, int32_t c, uint64_t k)
-{
-    int32_t n = new_node(s, k);
-    if (n < 0)
-        return 0;
-    chain *h = &s->ch[c];
-    s->nodes[n].next = h->first;
-    s->nodes[h->first].prev = n;
-    h->first = n;
-    h->count++;
-    return 1;
-}
-
-static inline uint64_t node_key(const assembler *s, int32_t n) { return pkey(s->nodes[n].r2, s->nodes[n].c2); }
-
-/* scikit-image's _assemble_contours, one segment at a time */
-static int add_segment(assembler *s, uint64_t from, uint64_t to)
-{
-    if (from == to)
-        return 1;
-    const int32_t tail = pmap_pop(&s->starts, to);
-    const int32_t head = pmap_pop(&s->ends, from);
-    if (tail >= 0 && head >= 0) {
-        if (tail == head)
-            return append(s, head, to); /* closes the contour */
-        chain *H = &s->ch[head], *T = &s->ch[tail];
-        if (tail > head) { /* append tail to head */
-            s->nodes[H->last].next = T->first;
-            s->nodes[T->first].prev = H->last;
-            H->last = T->last;
-            H->count += T->count;
-            T->alive = 0;
-            return pmap_set(&s->starts, node_key(s, H->first), head) &&
-                   pmap_set(&s->ends, node_key(s, H->last), head);
-        }
-        /* prepend head to tail */
-        pmap_pop(&s->starts, node_key(s, H->first));
-        s->nodes[H->last].next = T->first;
-        s->nodes[T->first].prev = H->last;
-        T->first = H->first;
-        T->count += H->count;
-        H->alive = 0;
-        return pmap_set(&s->starts, node_key(s, T->first), tail) &&
-               pmap_set(&s->ends, node_key(s, T->last), tail);
-    }
-    if (tail < 0 && head < 0) {
-        if (!grow(&s->ar, (void **)&s->ch, &s->ccap, s->nc + 1, sizeof *s->ch))
-            return 0;
-        const int32_t c = (int32_t)s->nc;
-        int32_t a = new_node(s, from), b = a >= 0 ? new_node(s, to) : -1;
-        if (b < 0)
-            return 0;
-        s->nodes[a].next = b, s->nodes[b].prev = a;
-        s->ch[c] = (chain){a, b, 1, 2};
-        s->nc++;
-        return pmap_set(&s->starts, from, c) && pmap_set(&s->ends, to, c);
-    }
-    if (head < 0)
-        return prepend(s, tail, from) && pmap_set(&s->starts, from, tail);
-    return append(s, head, to) && pmap_set(&s->ends, to, head);
-}
-
-/* ---- marching squares over the virtually padded binary image ---- */
-
-/* points of square (r0, c0) in doubled coordinates */
-#define TOP pkey(2 * r0, 2 * c0 + 1)
-#define BOTTOM pkey(2 * r0 + 2, 2 * c0 + 1)
-#define LEFT pkey(2 * r0 + 1, 2 * c0)
-#define RIGHT pkey(2 * r0 + 1, 2 * c0 + 2)
+/* The segments of each square case as indices into {top, left, bottom,
+ * right} crossings: from in bits 0-1, to in bits 2-3; bit 4: a second
+ * segment follows (from in bits 5-6, to in bits 7-8); bit 9: the last
+ * segment of the square has two new points (it starts a chain). */
+#define SEG(f, t) ((f) | (t) << 2)
+#define SEG2(f, t) (16 | (f) << 5 | (t) << 7)
+#define FIRST 512
+enum { T_ = 0, L_ = 1, B_ = 2, R_ = 3 };
+static const uint16_t seg_table[16] = {
+    0,
+    SEG(T_, L_),                        /* 1 */
+    SEG(R_, T_),                        /* 2 */
+    SEG(R_, L_),                        /* 3 */
+    SEG(L_, B_),                        /* 4 */
+    SEG(T_, B_),                        /* 5 */
+    SEG(R_, T_) | SEG2(L_, B_),         /* 6: saddle */
+    SEG(R_, B_) | FIRST,                /* 7 */
+    SEG(B_, R_) | FIRST,                /* 8 */
+    SEG(T_, L_) | SEG2(B_, R_) | FIRST, /* 9: saddle */
+    SEG(B_, T_),                        /* 10 */
+    SEG(B_, L_),                        /* 11 */
+    SEG(L_, R_),                        /* 12 */
+    SEG(T_, R_),                        /* 13 */
+    SEG(L_, T_),                        /* 14 */
+    0,
+};
+#undef SEG
+#undef SEG2
 
 /* The squares of padded row r0. up and dn are the unpadded bit rows of
  * mask rows r0 - 1 and r0 (bit c = pixel c, zero words outside the mask),
@@ -209,44 +134,55 @@ static int add_segment(assembler *s, uint64_t from, uint64_t to)
  * (r0, c0) has corners up/dn bits c0 - 1 (left) and c0 (right). Only
  * squares whose four corners differ are visited, in column order, 64 at a
  * time from the bit words; bits past the width are 0, so the squares past
- * c0 = width come out empty without a mask. */
-static int emit_square(assembler *s, unsigned sq, uint32_t r0, uint32_t c0)
-{
-    switch (sq) {
-    case 1: return add_segment(s, TOP, LEFT);
-    case 2: return add_segment(s, RIGHT, TOP);
-    case 3: return add_segment(s, RIGHT, LEFT);
-    case 4: return add_segment(s, LEFT, BOTTOM);
-    case 5: return add_segment(s, TOP, BOTTOM);
-    case 6: return add_segment(s, RIGHT, TOP) && add_segment(s, LEFT, BOTTOM);
-    case 7: return add_segment(s, RIGHT, BOTTOM);
-    case 8: return add_segment(s, BOTTOM, RIGHT);
-    case 9: return add_segment(s, TOP, LEFT) && add_segment(s, BOTTOM, RIGHT);
-    case 10: return add_segment(s, BOTTOM, TOP);
-    case 11: return add_segment(s, BOTTOM, LEFT);
-    case 12: return add_segment(s, LEFT, RIGHT);
-    case 13: return add_segment(s, TOP, RIGHT);
-    case 14: return add_segment(s, LEFT, TOP);
-    }
-    return 1;
-}
-
+ * c0 = width come out empty without a mask. The segments of each case, and
+ * their order in the saddles 6 and 9, are find_contours' ('low'
+ * connectivity: the two high corners are not joined). */
 static int march_row(assembler *s, const uint64_t *up, const uint64_t *dn, uint32_t r0, size_t width, size_t mw)
 {
+    /* at most two new nodes per square (and one spare written past the end) */
+    if (s->nn + 2 * (width + 2) > (size_t)INT32_MAX ||
+        !grow(&s->ar, (void **)&s->nodes, &s->ncap, s->nn + 2 * (width + 2), sizeof *s->nodes))
+        return 0;
+    int32_t *slot = s->slot;
+    int32_t left = -1;
     uint64_t pu = 0, pd = 0; /* the previous words, for the bit shifted in */
     for (size_t k = 0; k <= width / 64; k++) {
         const uint64_t U1 = k < mw ? up[k] : 0, D1 = k < mw ? dn[k] : 0; /* right-hand corners */
         const uint64_t U = U1 << 1 | pu >> 63, D = D1 << 1 | pd >> 63;   /* left-hand corners */
         pu = U1, pd = D1;
         uint64_t x = (U ^ U1) | (U ^ D) | (U ^ D1);
-        const size_t base = 64 * k;
         while (x) {
             const unsigned b = (unsigned)__builtin_ctzll(x);
             x &= x - 1;
+            const uint32_t c0 = (uint32_t)(64 * k + b);
             const unsigned sq = (unsigned)((U >> b) & 1) | (unsigned)((U1 >> b) & 1) << 1 |
                                 (unsigned)((D >> b) & 1) << 2 | (unsigned)((D1 >> b) & 1) << 3;
-            if (!emit_square(s, sq, r0, (uint32_t)(base + b)))
-                return 0;
+            /* the crossings: top and left exist already, bottom and right
+             * are new; written without branches (the case is unpredictable),
+             * a node slot is claimed only when its crossing exists */
+            const unsigned hasB = ((sq ^ sq >> 1) >> 2) & 1; /* bottom-left != bottom-right */
+            const unsigned hasR = ((sq ^ sq >> 2) >> 1) & 1; /* top-right != bottom-right */
+            int32_t id[4];
+            id[T_] = slot[c0], id[L_] = left;
+            node *nb = &s->nodes[s->nn];
+            nb->r2 = 2 * r0 + 2, nb->c2 = 2 * c0 + 1;
+            id[B_] = (int32_t)s->nn;
+            s->nn += hasB;
+            node *nr = &s->nodes[s->nn];
+            nr->r2 = 2 * r0 + 1, nr->c2 = 2 * c0 + 2;
+            id[R_] = (int32_t)s->nn;
+            s->nn += hasR;
+            slot[c0] = hasB ? id[B_] : id[T_];
+            left = hasR ? id[R_] : id[L_];
+            const unsigned e = seg_table[sq];
+            link(s, id[e & 3], id[(e >> 2) & 3]);
+            if (e & 16)
+                link(s, id[(e >> 5) & 3], id[(e >> 7) & 3]);
+            if (e & FIRST) { /* the last segment linked starts a chain */
+                if (!grow(&s->ar, (void **)&s->firsts, &s->fcap, s->nf + 1, sizeof *s->firsts))
+                    return 0;
+                s->firsts[s->nf++] = id[e & 16 ? (e >> 5) & 3 : e & 3];
+            }
         }
     }
     return 1;
@@ -283,14 +219,29 @@ void cvhp_polygons_free(cvhp_polygons *p)
 
 /* Ramer-Douglas-Peucker as urschrei/rdp: distance to the infinite line
  * through the endpoints (to the first endpoint when they coincide), first
- * maximum, split when dmax > eps. v: n points (row, col); keep marks. */
-static double pldist(const double *p, const double *a, const double *b)
+ * maximum, split when dmax > eps. The n points are r[i], c[i] (row, col);
+ * keep marks the survivors. */
+static double pldist(double pr, double pc, double ar, double ac, double br, double bc)
 {
-    if (a[0] == b[0] && a[1] == b[1])
-        return sqrt((p[0] - a[0]) * (p[0] - a[0]) + (p[1] - a[1]) * (p[1] - a[1]));
-    const double ex = b[0] - a[0], ey = b[1] - a[1];
-    const double cr = ex * (a[1] - p[1]) - ey * (a[0] - p[0]); /* cross(end - start, start - point) */
+    if (ar == br && ac == bc)
+        return sqrt((pr - ar) * (pr - ar) + (pc - ac) * (pc - ac));
+    const double ex = br - ar, ey = bc - ac;
+    const double cr = ex * (ac - pc) - ey * (ar - pr); /* cross(end - start, start - point) */
     return fabs(cr) / sqrt(ex * ex + ey * ey);
+}
+
+/* The scalar reference of the farthest-point kernel (kernels.h). */
+size_t cvhp__rdp_far_scalar(const double *r, const double *c, size_t lo, size_t hi, double ar, double ac, double er,
+                            double ec)
+{
+    double best = 0;
+    size_t idx = hi;
+    for (size_t i = lo; i < hi; i++) {
+        const double q = fabs(er * (ac - c[i]) - ec * (ar - r[i]));
+        if (q > best)
+            best = q, idx = i;
+    }
+    return idx;
 }
 
 /* The argmax is found on exact quantities: vertices are half-integers, so
@@ -298,31 +249,29 @@ static double pldist(const double *p, const double *a, const double *b)
  * is exact in double, and dividing by the same positive number (or taking
  * the square root) keeps the order. The division or root runs once per
  * range, on the maximum, exactly as pldist computes it. */
-static void rdp(const double *v, size_t lo, size_t hi, double eps, uint8_t *keep)
+static void rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t lo, size_t hi, double eps,
+                uint8_t *keep)
 {
     size_t stack[128][2], top = 0;
     stack[top][0] = lo, stack[top][1] = hi, top++;
     while (top) {
         top--;
         const size_t a = stack[top][0], b = stack[top][1];
-        const double *A = v + 2 * a, *B = v + 2 * b;
-        const int same = A[0] == B[0] && A[1] == B[1];
-        const double ex = B[0] - A[0], ey = B[1] - A[1];
-        double qmax = 0;
-        size_t idx = 0;
-        for (size_t i = a + 1; i <= b; i++) {
-            const double *P = v + 2 * i;
-            const double q = same ? (P[0] - A[0]) * (P[0] - A[0]) + (P[1] - A[1]) * (P[1] - A[1])
-                                  : fabs(ex * (A[1] - P[1]) - ey * (A[0] - P[0]));
-            if (q > qmax)
-                qmax = q, idx = i;
-        }
-        const double dmax = idx ? pldist(v + 2 * idx, A, B) : 0;
-        if (dmax > eps && idx > a && idx < b) {
+        size_t idx = b;
+        if (r[a] == r[b] && c[a] == c[b]) { /* squared distance to the endpoint */
+            double qmax = 0;
+            for (size_t i = a + 1; i < b; i++) {
+                const double q = (r[i] - r[a]) * (r[i] - r[a]) + (c[i] - c[a]) * (c[i] - c[a]);
+                if (q > qmax)
+                    qmax = q, idx = i;
+            }
+        } else if (b - a > 1)
+            idx = far(r, c, a + 1, b, r[a], c[a], r[b] - r[a], c[b] - c[a]);
+        if (idx < b && pldist(r[idx], c[idx], r[a], c[a], r[b], c[b]) > eps) {
             keep[idx] = 1;
             if (top + 2 > 128) { /* very deep: recurse instead */
-                rdp(v, a, idx, eps, keep);
-                rdp(v, idx, b, eps, keep);
+                rdp(far, r, c, a, idx, eps, keep);
+                rdp(far, r, c, idx, b, eps, keep);
                 continue;
             }
             stack[top][0] = idx, stack[top][1] = b, top++;
@@ -335,54 +284,78 @@ static cvhp_status build(assembler *s, size_t height, size_t width, const cvhp_m
                          const char *fn)
 {
     arena *ar = &s->ar;
-    size_t total = 0, np = 0;
-    for (size_t c = 0; c < s->nc; c++)
-        if (s->ch[c].alive)
-            total += (size_t)s->ch[c].count, np++;
+    /* at most one contour per first, each of its nodes plus the repeated start */
+    const size_t maxc = s->nf, total = s->nn + s->nf;
     cvhp_polygons *p = cvhp__alloc(ar->a, sizeof *p);
     double *v = NULL;
     uint8_t *keep = NULL;
+    uint64_t *cyc = NULL;
     if (p) {
         memset(p, 0, sizeof *p);
         p->alloc = *ar->a;
-        p->start = cvhp__alloc(ar->a, (np + 1) * sizeof *p->start);
+        p->start = cvhp__alloc(ar->a, (maxc + 1) * sizeof *p->start);
         p->xy = cvhp__alloc(ar->a, (total ? total : 1) * 2 * sizeof *p->xy);
-        p->hole = cvhp__alloc(ar->a, np ? np : 1);
+        p->hole = cvhp__alloc(ar->a, maxc ? maxc : 1);
         v = cvhp__alloc(ar->a, (total ? total : 1) * 2 * sizeof *v);
         keep = cvhp__alloc(ar->a, total ? total : 1);
+        cyc = cvhp__alloc(ar->a, (s->nn ? s->nn : 1) * sizeof *cyc);
     }
-    if (!p || !p->start || !p->xy || !p->hole || !v || !keep) {
+    if (!p || !p->start || !p->xy || !p->hole || !v || !keep || !cyc) {
         cvhp_polygons_free(p);
         cvhp__free(ar->a, v);
         cvhp__free(ar->a, keep);
+        cvhp__free(ar->a, cyc);
         return cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate the polygons", fn);
     }
     const int pixels = (o->flags & CVHP_POLY_PIXELS) != 0, raw = (o->flags & CVHP_POLY_RAW) != 0;
+    double *vr = v, *vc = v + (total ? total : 1); /* the contour being simplified, (row, col) */
+    const cvhp__rdp_far_fn far = cvhp__pick_rdp_far();
     size_t at = 0;
-    for (size_t c = 0; c < s->nc; c++) {
-        if (!s->ch[c].alive)
-            continue;
+    for (size_t f = 0; f < s->nf; f++) {
+        const int32_t k0 = s->firsts[f];
+        if (s->nodes[k0].seg < 0)
+            continue; /* a later chain of a contour already read out */
+        /* walk the cycle; the contour starts after its last segment */
+        size_t m = 0, last = 0;
+        int32_t best = -1, k = k0;
+        do {
+            node *nd = &s->nodes[k];
+            cyc[m] = (uint64_t)nd->r2 << 32 | nd->c2;
+            if (nd->seg > best)
+                best = nd->seg, last = m;
+            nd->seg = -1;
+            k = nd->next;
+            m++;
+        } while (k != k0 && k >= 0 && m < s->nn);
+        if (k != k0) {
+            cvhp_polygons_free(p);
+            cvhp__free(ar->a, v);
+            cvhp__free(ar->a, keep);
+            cvhp__free(ar->a, cyc);
+            return cvhp__error(CVHP_ERR_INTERNAL, "%s: a contour does not close", fn);
+        }
         /* When the tolerance-0 pass will run, a point in the middle of a
          * straight run (the step into it equals the step out of it: the
          * lattice steps are one of 8 fixed vectors) is dropped up front. Its
          * distance to any chord is a convex combination of its neighbours',
          * so it is never the first maximum and that pass would drop it
          * anyway: every split, and so the result, is unchanged. */
-        const int prune = !raw && o->max_points > 0 && (int64_t)s->ch[c].count > o->max_points && o->max_refinements > 0;
+        const int prune = !raw && o->max_points > 0 && (int64_t)(m + 1) > o->max_points && o->max_refinements > 0;
         size_t n = 0;
-        double area2 = 0;
-        uint32_t pr = 0, pc = 0;      /* the previous point, doubled */
-        uint32_t dr = 0, dc = 0;      /* the step into it (mod 2^32) */
-        for (int32_t k = s->ch[c].first; k >= 0; k = s->nodes[k].next) {
-            const uint32_t r2 = s->nodes[k].r2, c2 = s->nodes[k].c2;
+        uint64_t area2 = 0;      /* twice the signed area in doubled units, mod 2^64 */
+        uint32_t pr = 0, pc = 0; /* the previous point, doubled */
+        uint32_t dr = 0, dc = 0; /* the step into it (mod 2^32) */
+        for (size_t i = 0, j = last + 1 == m ? 0 : last + 1; i <= m; i++, j = j + 1 == m ? 0 : j + 1) {
+            const uint32_t r2 = (uint32_t)(cyc[j] >> 32), c2 = (uint32_t)cyc[j];
             if (n) {
-                area2 += (double)pc * r2 - (double)c2 * pr; /* x_{i-1} y_i - x_i y_{i-1}, times 4 */
                 const uint32_t sr = r2 - pr, sc = c2 - pc;
+                /* x_{i-1} y_i - x_i y_{i-1} = x_{i-1} (y_i - y_{i-1}) - y_{i-1} (x_i - x_{i-1}) */
+                area2 += (uint64_t)pc * (uint64_t)(int64_t)(int32_t)sr - (uint64_t)pr * (uint64_t)(int64_t)(int32_t)sc;
                 if (prune && n >= 2 && sr == dr && sc == dc)
                     n--; /* the previous point is inside a straight run */
                 dr = sr, dc = sc;
             }
-            v[2 * n] = r2 / 2.0, v[2 * n + 1] = c2 / 2.0;
+            vr[n] = r2 / 2.0, vc[n] = c2 / 2.0;
             n++;
             pr = r2, pc = c2;
         }
@@ -391,21 +364,21 @@ static cvhp_status build(assembler *s, size_t height, size_t width, const cvhp_m
             memset(keep, 0, n);
             keep[0] = keep[n - 1] = 1;
             if (n > 2)
-                rdp(v, 0, n - 1, (double)eps, keep);
+                rdp(far, vr, vc, 0, n - 1, (double)eps, keep);
             size_t w = 0;
             for (size_t i = 0; i < n; i++)
                 if (keep[i])
-                    v[2 * w] = v[2 * i], v[2 * w + 1] = v[2 * i + 1], w++;
+                    vr[w] = vr[i], vc[w] = vc[i], w++;
             n = w;
         }
         p->start[p->n] = at;
-        p->hole[p->n] = area2 < 0; /* (x = col, y = row): outer boundaries come out with area2 > 0 */
+        p->hole[p->n] = (int64_t)area2 < 0; /* (x = col, y = row): outer boundaries come out with area2 > 0 */
         for (size_t i = 0; i < n; i++) {
             if (raw) { /* the padded mask's (row, col) minus the padding */
-                p->xy[2 * (at + i)] = v[2 * i + 1] - 1, p->xy[2 * (at + i) + 1] = v[2 * i] - 1;
+                p->xy[2 * (at + i)] = vc[i] - 1, p->xy[2 * (at + i) + 1] = vr[i] - 1;
                 continue;
             }
-            const double x = ceil(v[2 * i + 1]) - 1, y = ceil(v[2 * i]) - 1;
+            const double x = ceil(vc[i]) - 1, y = ceil(vr[i]) - 1;
             p->xy[2 * (at + i)] = pixels ? x : x / (double)width;
             p->xy[2 * (at + i) + 1] = pixels ? y : y / (double)height;
         }
@@ -415,6 +388,7 @@ static cvhp_status build(assembler *s, size_t height, size_t width, const cvhp_m
     p->start[p->n] = at;
     cvhp__free(ar->a, v);
     cvhp__free(ar->a, keep);
+    cvhp__free(ar->a, cyc);
     *out = p;
     return CVHP_OK;
 }
@@ -494,21 +468,16 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     s.ar.a = o->alloc ? o->alloc : &cvhp__default_allocator;
     const size_t mw = (width + 63) / 64;
     uint64_t *rows = cvhp__alloc(s.ar.a, 2 * mw * sizeof *rows);
-    /* the open-end slots: starts then ends, each two lines and one band */
-    const size_t nslots = 2 * (2 * (width + 1) + (width + 2));
-    int32_t *slots = cvhp__alloc(s.ar.a, nslots * sizeof *slots);
+    s.slot = cvhp__alloc(s.ar.a, (width + 1) * sizeof *s.slot);
     cvhp_status st = CVHP_OK;
     /* presized for a typical boundary so the arrays rarely grow */
     size_t guess = 4096;
     while (guess < 16 * (height + width) && guess < ((size_t)1 << 24))
         guess *= 2;
-    if (rows == NULL || slots == NULL || !grow(&s.ar, (void **)&s.nodes, &s.ncap, guess, sizeof *s.nodes)) {
+    if (rows == NULL || s.slot == NULL || !grow(&s.ar, (void **)&s.nodes, &s.ncap, guess, sizeof *s.nodes)) {
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
         goto done;
     }
-    memset(slots, 0xff, nslots * sizeof *slots); /* -1: no open end */
-    s.starts = (pmap){{slots, slots + (width + 1)}, slots + 2 * (width + 1)};
-    s.ends = (pmap){{slots + nslots / 2, slots + nslots / 2 + (width + 1)}, slots + nslots / 2 + 2 * (width + 1)};
     cvhp__threshold_bits_fn thr_bits = src->kind == SRC_F32 ? cvhp__pick_threshold_bits() : NULL;
     cvhp__nonzero_bits_fn nz_bits = src->kind == SRC_F32 ? NULL : cvhp__pick_nonzero_bits();
     uint64_t *up = rows, *dn = rows + mw;
@@ -531,9 +500,9 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     st = build(&s, height, width, o, out, fn);
 done:
     cvhp__free(s.ar.a, rows);
-    cvhp__free(s.ar.a, slots);
+    cvhp__free(s.ar.a, s.slot);
     cvhp__free(s.ar.a, s.nodes);
-    cvhp__free(s.ar.a, s.ch);
+    cvhp__free(s.ar.a, s.firsts);
     return st;
 }
 

@@ -4,6 +4,7 @@
  * return an operand, so the max/min are written as compare-and-select with
  * the scalar references' operand order (kernels.h). */
 #include <arm_neon.h>
+#include <math.h>
 #include <string.h>
 
 #include "../kernels.h"
@@ -116,4 +117,38 @@ void cvhp__nonzero_bits_neon(const uint8_t *row, size_t width, uint64_t *bits)
             m |= (uint64_t)(row[c + j] != 0) << j;
         bits[c >> 6] = m;
     }
+}
+
+/* Two points per step, as the AVX2 variant. */
+size_t cvhp__rdp_far_neon(const double *r, const double *c, size_t lo, size_t hi, double ar, double ac, double er,
+                          double ec)
+{
+    double best = 0;
+    size_t idx = hi, i = lo;
+    if (hi - lo >= 4) {
+        const float64x2_t ER = vdupq_n_f64(er), EC = vdupq_n_f64(ec), AR = vdupq_n_f64(ar), AC = vdupq_n_f64(ac);
+        const float64x2_t two = vdupq_n_f64(2);
+        float64x2_t vm = vdupq_n_f64(0), vi = vdupq_n_f64(0);
+        float64x2_t cur = vsetq_lane_f64((double)lo + 1, vdupq_n_f64((double)lo), 1);
+        for (; i + 2 <= hi; i += 2) {
+            const float64x2_t q = vabsq_f64(vsubq_f64(vmulq_f64(ER, vsubq_f64(AC, vld1q_f64(c + i))),
+                                                      vmulq_f64(EC, vsubq_f64(AR, vld1q_f64(r + i)))));
+            const uint64x2_t gt = vcgtq_f64(q, vm);
+            vm = vbslq_f64(gt, q, vm);
+            vi = vbslq_f64(gt, cur, vi);
+            cur = vaddq_f64(cur, two);
+        }
+        double m[2], ix[2];
+        vst1q_f64(m, vm);
+        vst1q_f64(ix, vi);
+        for (int l = 0; l < 2; l++)
+            if (m[l] > best || (m[l] == best && best > 0 && (size_t)ix[l] < idx))
+                best = m[l], idx = (size_t)ix[l];
+    }
+    for (; i < hi; i++) {
+        const double q = fabs(er * (ac - c[i]) - ec * (ar - r[i]));
+        if (q > best)
+            best = q, idx = i;
+    }
+    return idx;
 }

@@ -3,6 +3,7 @@
  * operations in the same operand order as the scalar references in
  * kernels.h, so results are bit-identical. */
 #include <immintrin.h>
+#include <math.h>
 #include <string.h>
 
 #include "../kernels.h"
@@ -145,4 +146,39 @@ void cvhp__nonzero_bits_avx2(const uint8_t *row, size_t width, uint64_t *bits)
             m |= (uint64_t)(row[c + j] != 0) << j;
         bits[c >> 6] = m;
     }
+}
+
+/* Four points per step; each lane keeps its first maximum (strict >), and
+ * the lanes are reduced to the lowest index among the largest values. */
+size_t cvhp__rdp_far_avx2(const double *r, const double *c, size_t lo, size_t hi, double ar, double ac, double er,
+                          double ec)
+{
+    double best = 0;
+    size_t idx = hi, i = lo;
+    if (hi - lo >= 8) {
+        const __m256d ER = _mm256_set1_pd(er), EC = _mm256_set1_pd(ec), AR = _mm256_set1_pd(ar);
+        const __m256d AC = _mm256_set1_pd(ac), sign = _mm256_set1_pd(-0.0), four = _mm256_set1_pd(4);
+        __m256d vm = _mm256_setzero_pd(), vi = _mm256_setzero_pd();
+        __m256d cur = _mm256_setr_pd((double)lo, (double)lo + 1, (double)lo + 2, (double)lo + 3);
+        for (; i + 4 <= hi; i += 4) {
+            const __m256d q = _mm256_andnot_pd(sign, _mm256_sub_pd(_mm256_mul_pd(ER, _mm256_sub_pd(AC, _mm256_loadu_pd(c + i))),
+                                                                   _mm256_mul_pd(EC, _mm256_sub_pd(AR, _mm256_loadu_pd(r + i)))));
+            const __m256d gt = _mm256_cmp_pd(q, vm, _CMP_GT_OQ);
+            vm = _mm256_blendv_pd(vm, q, gt);
+            vi = _mm256_blendv_pd(vi, cur, gt);
+            cur = _mm256_add_pd(cur, four);
+        }
+        double m[4], ix[4];
+        _mm256_storeu_pd(m, vm);
+        _mm256_storeu_pd(ix, vi);
+        for (int l = 0; l < 4; l++)
+            if (m[l] > best || (m[l] == best && best > 0 && (size_t)ix[l] < idx))
+                best = m[l], idx = (size_t)ix[l];
+    }
+    for (; i < hi; i++) {
+        const double q = fabs(er * (ac - c[i]) - ec * (ar - r[i]));
+        if (q > best)
+            best = q, idx = i;
+    }
+    return idx;
 }

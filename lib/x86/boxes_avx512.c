@@ -3,6 +3,7 @@
  * IEEE operations in the same operand order as the scalar references in
  * kernels.h, so results are bit-identical. */
 #include <immintrin.h>
+#include <math.h>
 
 #include "../kernels.h"
 
@@ -116,4 +117,38 @@ void cvhp__nonzero_bits_avx512(const uint8_t *row, size_t width, uint64_t *bits)
         const __m512i v = _mm512_maskz_loadu_epi8(live, row + c);
         bits[c >> 6] = (uint64_t)_mm512_test_epi8_mask(v, v);
     }
+}
+
+/* Eight points per step, as the AVX2 variant. */
+size_t cvhp__rdp_far_avx512(const double *r, const double *c, size_t lo, size_t hi, double ar, double ac, double er,
+                            double ec)
+{
+    double best = 0;
+    size_t idx = hi, i = lo;
+    if (hi - lo >= 16) {
+        const __m512d ER = _mm512_set1_pd(er), EC = _mm512_set1_pd(ec), AR = _mm512_set1_pd(ar);
+        const __m512d AC = _mm512_set1_pd(ac), eight = _mm512_set1_pd(8);
+        __m512d vm = _mm512_setzero_pd(), vi = _mm512_setzero_pd();
+        __m512d cur = _mm512_add_pd(_mm512_set1_pd((double)lo), _mm512_setr_pd(0, 1, 2, 3, 4, 5, 6, 7));
+        for (; i + 8 <= hi; i += 8) {
+            const __m512d q = _mm512_abs_pd(_mm512_sub_pd(_mm512_mul_pd(ER, _mm512_sub_pd(AC, _mm512_loadu_pd(c + i))),
+                                                          _mm512_mul_pd(EC, _mm512_sub_pd(AR, _mm512_loadu_pd(r + i)))));
+            const __mmask8 gt = _mm512_cmp_pd_mask(q, vm, _CMP_GT_OQ);
+            vm = _mm512_mask_blend_pd(gt, vm, q);
+            vi = _mm512_mask_blend_pd(gt, vi, cur);
+            cur = _mm512_add_pd(cur, eight);
+        }
+        double m[8], ix[8];
+        _mm512_storeu_pd(m, vm);
+        _mm512_storeu_pd(ix, vi);
+        for (int l = 0; l < 8; l++)
+            if (m[l] > best || (m[l] == best && best > 0 && (size_t)ix[l] < idx))
+                best = m[l], idx = (size_t)ix[l];
+    }
+    for (; i < hi; i++) {
+        const double q = fabs(er * (ac - c[i]) - ec * (ar - r[i]));
+        if (q > best)
+            best = q, idx = i;
+    }
+    return idx;
 }
