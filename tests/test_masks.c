@@ -35,7 +35,7 @@ static void expect_polys(const cvhp_polygons *p, const int64_t *npts, size_t nco
     }
 }
 
-START_TEST(masks_match_skimage_and_reference)
+static void check_golden_masks(void)
 {
     golden_file *g = golden_load("masks.bin");
     for (size_t ci = 0; ci < g->ncases; ci++) {
@@ -113,6 +113,24 @@ START_TEST(masks_match_skimage_and_reference)
         free(dec), free(buf), free(enc), free(counts);
     }
     golden_free(g);
+}
+
+/* ...on every instruction-set path compiled in and runnable here (the row
+ * kernels and the farthest-point search have one variant per ISA). */
+START_TEST(masks_match_skimage_and_reference)
+{
+    static const cvhp_isa isas[] = {CVHP_ISA_SCALAR, CVHP_ISA_AVX2, CVHP_ISA_AVX512, CVHP_ISA_NEON};
+    int ran = 0;
+    for (size_t k = 0; k < sizeof isas / sizeof isas[0]; k++) {
+        if (!cvhp_isa_compiled(isas[k]) || !cvhp_isa_supported(isas[k]))
+            continue;
+        ck_assert_ok(cvhp_set_max_isa(isas[k]));
+        ck_assert_int_eq(cvhp_active_isa(), isas[k]);
+        check_golden_masks();
+        ran++;
+    }
+    ck_assert_ok(cvhp_set_max_isa(CVHP_ISA_AUTO));
+    ck_assert_int_ge(ran, 1);
 }
 END_TEST
 

@@ -10,6 +10,7 @@
 
 #include "../lib/build_config.h"
 #include "../lib/internal.h"
+#include "../lib/kernels.h"
 #include "cvhp_test.h"
 
 static const cvhp_isa all_isas[] = {CVHP_ISA_SCALAR, CVHP_ISA_SSE41, CVHP_ISA_AVX2,
@@ -105,6 +106,119 @@ START_TEST(box_area_large_direct_variants)
                           cvhp_isa_name(variants[v].isa), i);
     }
     free(boxes), free(want), free(got);
+}
+END_TEST
+
+/* The mask kernels, every variant compiled in and runnable here, against
+ * the scalar references: every width from 1 to 200 (each tail length, one
+ * to four words), scores on both sides of the threshold, equal to it, NaN,
+ * signed zeros and infinities; the output words start as garbage, so a
+ * variant that ORs instead of writing whole words, or leaves bits set past
+ * the width, fails. */
+typedef struct {
+    cvhp_isa isa;
+    cvhp__threshold_bits_fn thr;
+    cvhp__nonzero_bits_fn nz;
+    cvhp__rdp_far_fn far;
+} mask_variant;
+
+static const mask_variant mask_variants[] = {
+#if CVHP_HAVE_AVX2
+    {CVHP_ISA_AVX2, cvhp__threshold_bits_avx2, cvhp__nonzero_bits_avx2, cvhp__rdp_far_avx2},
+#endif
+#if CVHP_HAVE_AVX512
+    {CVHP_ISA_AVX512, cvhp__threshold_bits_avx512, cvhp__nonzero_bits_avx512, cvhp__rdp_far_avx512},
+#endif
+#if CVHP_HAVE_NEON
+    {CVHP_ISA_NEON, cvhp__threshold_bits_neon, cvhp__nonzero_bits_neon, cvhp__rdp_far_neon},
+#endif
+    {CVHP_ISA_SCALAR, cvhp__threshold_bits_scalar, cvhp__nonzero_bits_scalar, cvhp__rdp_far_scalar},
+};
+#define N_MASK_VARIANTS (sizeof mask_variants / sizeof mask_variants[0])
+
+START_TEST(mask_row_kernels_match_definition)
+{
+    static const float specials[] = {0.5f, 0.0f, -0.0f, NAN, -NAN, INFINITY, -INFINITY, 0.50000006f, 0.49999997f};
+    test_rng r = {7};
+    float row[200];
+    uint8_t u8[200];
+    int ran = 0;
+    for (size_t v = 0; v < N_MASK_VARIANTS; v++) {
+        const mask_variant *mv = &mask_variants[v];
+        if (!cvhp_isa_supported(mv->isa)) {
+            fprintf(stderr, "test_simd: %s mask kernels compiled in but this CPU cannot run them: NOT TESTED here\n",
+                    cvhp_isa_name(mv->isa));
+            continue;
+        }
+        ran++;
+        for (size_t width = 1; width <= 200; width++)
+            for (int rep = 0; rep < 4; rep++) {
+                for (size_t c = 0; c < width; c++) {
+                    const uint64_t k = test_rng_next(&r) % 4;
+                    row[c] = k == 0 ? specials[test_rng_next(&r) % 9] : test_rng_float(&r, -1, 2);
+                    u8[c] = k == 0 ? 0 : (uint8_t)(test_rng_next(&r) % 3 ? test_rng_next(&r) : 0);
+                }
+                uint64_t bits[5], nz[5];
+                for (int w = 0; w < 5; w++)
+                    bits[w] = nz[w] = 0xA5A5A5A5A5A5A5A5ull;
+                mv->thr(row, width, 0.5f, bits);
+                mv->nz(u8, width, nz);
+                const size_t words = (width + 63) / 64;
+                for (size_t c = 0; c < 64 * words; c++) {
+                    const int want = c < width && row[c] > 0.5f, got = (int)(bits[c / 64] >> (c % 64) & 1);
+                    ck_assert_msg(got == want, "%s threshold width %zu bit %zu: %d, expected %d", cvhp_isa_name(mv->isa),
+                                  width, c, got, want);
+                    const int wnz = c < width && u8[c] != 0, gnz = (int)(nz[c / 64] >> (c % 64) & 1);
+                    ck_assert_msg(gnz == wnz, "%s nonzero width %zu bit %zu: %d, expected %d", cvhp_isa_name(mv->isa),
+                                  width, c, gnz, wnz);
+                }
+                ck_assert_msg(bits[words] == 0xA5A5A5A5A5A5A5A5ull && nz[words] == 0xA5A5A5A5A5A5A5A5ull,
+                              "%s width %zu wrote past its words", cvhp_isa_name(mv->isa), width);
+            }
+    }
+    ck_assert_int_ge(ran, 1);
+}
+END_TEST
+
+/* The farthest point of a range: half-integer vertices (as contours have),
+ * many ties (equal distances on both sides of a chord, repeated points),
+ * ranges of every length up to 70 at every offset, and chords through no,
+ * one or all of the points. Each variant gives the first maximum, or hi. */
+START_TEST(rdp_far_matches_scalar)
+{
+    enum { N = 96 };
+    double rr[N], cc[N];
+    test_rng r = {11};
+    int ran = 0;
+    for (int trial = 0; trial < 60; trial++) {
+        for (int i = 0; i < N; i++) {
+            const int flat = trial % 5 == 0; /* every point on one line: no maximum */
+            rr[i] = flat ? 3.5 : (double)(test_rng_next(&r) % 9) / 2;
+            cc[i] = flat ? (double)i / 2 : (double)(test_rng_next(&r) % 9) / 2;
+        }
+        for (size_t v = 0; v < N_MASK_VARIANTS; v++) {
+            const mask_variant *mv = &mask_variants[v];
+            if (!cvhp_isa_supported(mv->isa))
+                continue;
+            ran++;
+            for (size_t lo = 0; lo < 20; lo += 3)
+                for (size_t hi = lo; hi <= lo + 70 && hi <= N; hi++) {
+                    const double ar = rr[lo], ac = cc[lo];
+                    const double er = (trial % 5 == 0 ? 0 : rr[N - 1]) - ar, ec = cc[N - 1] - ac;
+                    const size_t want = cvhp__rdp_far_scalar(rr, cc, lo, hi, ar, ac, er, ec);
+                    const size_t got = mv->far(rr, cc, lo, hi, ar, ac, er, ec);
+                    ck_assert_msg(got == want, "%s trial %d [%zu, %zu): %zu, expected %zu", cvhp_isa_name(mv->isa), trial,
+                                  lo, hi, got, want);
+                }
+        }
+    }
+    /* the scalar reference itself: first maximum, hi when none is > 0 */
+    const double pr[] = {0, 1, 2, 1, 2, 0}, pc[] = {0, 1, 2, 3, 2, 4};
+    ck_assert_uint_eq(cvhp__rdp_far_scalar(pr, pc, 1, 5, 0, 0, 0, 4), 2); /* rows 2 at 2 and 4: the first */
+    ck_assert_uint_eq(cvhp__rdp_far_scalar(pr, pc, 1, 1, 0, 0, 0, 4), 1);
+    const double zr[] = {0, 0, 0}, zc[] = {0, 1, 2};
+    ck_assert_uint_eq(cvhp__rdp_far_scalar(zr, zc, 1, 2, 0, 0, 0, 2), 2);
+    ck_assert_int_ge(ran, 60);
 }
 END_TEST
 
@@ -229,6 +343,8 @@ Suite *cvhp_test_suite(void)
     tcase_add_test(tc, box_area_every_isa_matches_scalar);
     tcase_add_test(tc, box_area_large_direct_variants);
     tcase_add_test(tc, box_area_semantics);
+    tcase_add_test(tc, mask_row_kernels_match_definition);
+    tcase_add_test(tc, rdp_far_matches_scalar);
     tcase_add_test(tc, box_area_bad_arguments);
     tcase_add_test(tc, isa_names_and_caps);
     tcase_add_test(tc, env_variable_caps_isa);
