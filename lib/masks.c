@@ -93,12 +93,6 @@ typedef struct {
     int32_t nseg;
 } assembler;
 
-static inline void link(assembler *s, int32_t from, int32_t to)
-{
-    s->nodes[from].next = to;
-    s->nodes[from].seg = s->nseg++;
-}
-
 /* The segments of each square case as indices into {top, left, bottom,
  * right} crossings: from in bits 0-1, to in bits 2-3; bit 4: a second
  * segment follows (from in bits 5-6, to in bits 7-8); bit 9: the last
@@ -143,8 +137,11 @@ static int march_row(assembler *s, const uint64_t *up, const uint64_t *dn, uint3
     if (s->nn + 2 * (width + 2) > (size_t)INT32_MAX ||
         !grow(&s->ar, (void **)&s->nodes, &s->ncap, s->nn + 2 * (width + 2), sizeof *s->nodes))
         return 0;
-    int32_t *slot = s->slot;
-    int32_t left = -1;
+    /* locals, so the stores into the nodes cannot alias them */
+    node *const nodes = s->nodes;
+    int32_t *const slot = s->slot;
+    size_t nn = s->nn;
+    int32_t nseg = s->nseg, left = -1;
     uint64_t pu = 0, pd = 0; /* the previous words, for the bit shifted in */
     for (size_t k = 0; k <= width / 64; k++) {
         const uint64_t U1 = k < mw ? up[k] : 0, D1 = k < mw ? dn[k] : 0; /* right-hand corners */
@@ -164,20 +161,21 @@ static int march_row(assembler *s, const uint64_t *up, const uint64_t *dn, uint3
             const unsigned hasR = ((sq ^ sq >> 2) >> 1) & 1; /* top-right != bottom-right */
             int32_t id[4];
             id[T_] = slot[c0], id[L_] = left;
-            node *nb = &s->nodes[s->nn];
-            nb->r2 = 2 * r0 + 2, nb->c2 = 2 * c0 + 1;
-            id[B_] = (int32_t)s->nn;
-            s->nn += hasB;
-            node *nr = &s->nodes[s->nn];
-            nr->r2 = 2 * r0 + 1, nr->c2 = 2 * c0 + 2;
-            id[R_] = (int32_t)s->nn;
-            s->nn += hasR;
+            nodes[nn].r2 = 2 * r0 + 2, nodes[nn].c2 = 2 * c0 + 1;
+            id[B_] = (int32_t)nn;
+            nn += hasB;
+            nodes[nn].r2 = 2 * r0 + 1, nodes[nn].c2 = 2 * c0 + 2;
+            id[R_] = (int32_t)nn;
+            nn += hasR;
             slot[c0] = hasB ? id[B_] : id[T_];
             left = hasR ? id[R_] : id[L_];
             const unsigned e = seg_table[sq];
-            link(s, id[e & 3], id[(e >> 2) & 3]);
-            if (e & 16)
-                link(s, id[(e >> 5) & 3], id[(e >> 7) & 3]);
+            node *f = &nodes[id[e & 3]];
+            f->next = id[(e >> 2) & 3], f->seg = nseg++;
+            if (e & 16) {
+                f = &nodes[id[(e >> 5) & 3]];
+                f->next = id[(e >> 7) & 3], f->seg = nseg++;
+            }
             if (e & FIRST) { /* the last segment linked starts a chain */
                 if (!grow(&s->ar, (void **)&s->firsts, &s->fcap, s->nf + 1, sizeof *s->firsts))
                     return 0;
@@ -185,6 +183,7 @@ static int march_row(assembler *s, const uint64_t *up, const uint64_t *dn, uint3
             }
         }
     }
+    s->nn = nn, s->nseg = nseg;
     return 1;
 }
 
