@@ -273,8 +273,11 @@ static void rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t l
                 rdp(far, r, c, idx, b, eps, keep);
                 continue;
             }
-            stack[top][0] = idx, stack[top][1] = b, top++;
-            stack[top][0] = a, stack[top][1] = idx, top++;
+            /* a range without an inner point has nothing to split */
+            if (b - idx > 1)
+                stack[top][0] = idx, stack[top][1] = b, top++;
+            if (idx - a > 1)
+                stack[top][0] = a, stack[top][1] = idx, top++;
         }
     }
 }
