@@ -514,7 +514,13 @@ Suite *cvhp_test_suite(void)
     tcase_add_test(tc, polygon_area_round_trip);
     tcase_add_test(tc, holes_and_empty);
     tcase_add_test(tc, bad_inputs);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("batch");
+    tcase_set_timeout(tc, 300);
     tcase_add_test(tc, batch_equals_single);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("memory");
+    tcase_set_timeout(tc, 300);
     tcase_add_test(tc, workspace_reaches_a_steady_state);
     tcase_add_test(tc, workspace_bad_inputs_and_oom);
     tcase_add_test(tc, export_round_trips);
