@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT
+ * Mask -> polygons benchmark (meson benchmark "masks"): medians of libcvhp
+ * alone next to a plain read of the same mask, on soft masks built like
+ * tests/bench/compare_masks.py's (elliptic blobs with holes; its own random
+ * draws). The comparison with scikit-image and OpenCV is compare_masks.py.
+ *
+ *   build/tests/bench/bench_masks [--quick] [filter]
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cvhp/cvhp.h>
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static uint64_t rng_s = 88172645463325252ull;
+static double urand(void)
+{
+    rng_s ^= rng_s << 13, rng_s ^= rng_s >> 7, rng_s ^= rng_s << 17;
+    return (double)(rng_s >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* max over blobs of clip(1.2 - d, 0, 1), d the elliptic distance, with the
+ * inner third of each blob scaled by 0.2 (a hole) */
+static void soft_mask(float *m, size_t h, size_t w, int blobs)
+{
+    memset(m, 0, h * w * sizeof *m);
+    for (int k = 0; k < blobs; k++) {
+        const double cy = urand() * (double)h, cx = urand() * (double)w;
+        const double ry = (double)h / 30 + urand() * ((double)h / 6 - (double)h / 30);
+        const double rx = (double)w / 30 + urand() * ((double)w / 6 - (double)w / 30);
+        for (size_t y = 0; y < h; y++)
+            for (size_t x = 0; x < w; x++) {
+                const double dy = ((double)y - cy) / ry, dx = ((double)x - cx) / rx, d = dy * dy + dx * dx;
+                const float v = (float)fmin(fmax(1.2 - d, 0), 1);
+                float *p = m + y * w + x;
+                *p = v > *p ? v : *p;
+                if (d * 9 < 1)
+                    *p *= 0.2f;
+            }
+    }
+}
+
+static int quick;
+static volatile uint64_t sink;
+
+/* the memory floor: every byte of the mask read once, as fast as a loop
+ * goes (an OR over 64-bit words, which the compiler vectorises: as fast as
+ * numpy's max over the mask in compare_masks.py, or faster) */
+static void plain_read(const float *m, size_t n)
+{
+    uint64_t s = 0;
+    for (size_t i = 0; i + 2 <= n; i += 2) {
+        uint64_t v;
+        memcpy(&v, m + i, sizeof v);
+        s |= v;
+    }
+    sink = s;
+}
+
+static int batch(const float *m, size_t n, const cvhp_mask_options *o, cvhp_polygons **out)
+{
+    const int bad = cvhp_masks_to_polygons_batch(m, n, 800, 1333, o, out) != CVHP_OK;
+    for (size_t i = 0; i < n && !bad; i++)
+        cvhp_polygons_free(out[i]);
+    return bad;
+}
+
+#define TIME(label, out, stmt)                                                         \
+    do {                                                                               \
+        double t_[64];                                                                 \
+        int runs_ = quick ? 3 : 31;                                                    \
+        stmt;                                                                          \
+        for (int r_ = 0; r_ < runs_; r_++) {                                           \
+            double a_ = now_ms();                                                      \
+            stmt;                                                                      \
+            t_[r_] = now_ms() - a_;                                                    \
+        }                                                                              \
+        qsort(t_, (size_t)runs_, sizeof t_[0], cmp_d);                                 \
+        out = t_[runs_ / 2];                                                           \
+    } while (0)
+
+int main(int argc, char **argv)
+{
+    const char *filter = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0)
+            quick = 1;
+        else
+            filter = argv[i];
+    }
+    printf("%s\n", cvhp_build_info());
+    static const size_t shapes[2][2] = {{800, 1333}, {2048, 2048}};
+    char label[128];
+    cvhp_mask_options o, raw;
+    cvhp_mask_options_init(&o);
+    cvhp_mask_options_init(&raw);
+    raw.flags = CVHP_POLY_RAW;
+    cvhp_polygons *p = NULL;
+    int bad = 0;
+    for (int k = 0; k < 2; k++) {
+        const size_t h = shapes[k][0], w = shapes[k][1];
+        snprintf(label, sizeof label, "polygons %zux%zu", h, w);
+        if (filter && !strstr(label, filter))
+            continue;
+        float *m = malloc(h * w * sizeof *m);
+        soft_mask(m, h, w, 12);
+        double tr, td, tw;
+        TIME("read", tr, plain_read(m, h * w));
+        TIME("default", td, (bad |= cvhp_mask_to_polygons(m, h, w, &o, &p) != CVHP_OK, cvhp_polygons_free(p)));
+        TIME("raw", tw, (bad |= cvhp_mask_to_polygons(m, h, w, &raw, &p) != CVHP_OK, cvhp_polygons_free(p)));
+        bad |= cvhp_mask_to_polygons(m, h, w, &raw, &p) != CVHP_OK;
+        size_t pts = 0;
+        for (size_t i = 0; i < cvhp_polygons_count(p); i++)
+            pts += cvhp_polygon_points(p, i);
+        printf("%-26s read %7.3f ms | polygons %7.3f ms (x%.2f) | find_contours vertices %7.3f ms (x%.2f), "
+               "%zu contours, %zu vertices\n",
+               label, tr, td, td / tr, tw, tw / tr, cvhp_polygons_count(p), pts);
+        fflush(stdout);
+        cvhp_polygons_free(p);
+        free(m);
+    }
+    snprintf(label, sizeof label, "batch of %d 800x1333", quick ? 8 : 100);
+    if (!filter || strstr(label, filter)) {
+        const size_t n = quick ? 8 : 100, cells = 800 * 1333;
+        float *m = malloc(n * cells * sizeof *m);
+        cvhp_polygons **out = malloc(n * sizeof *out);
+        for (size_t i = 0; i < n; i++)
+            soft_mask(m + i * cells, 800, 1333, 3);
+        double t[2];
+        for (int threads = 1; threads <= 2; threads++) {
+            o.num_threads = threads;
+            TIME("batch", t[threads - 1], (bad |= batch(m, n, &o, out)));
+        }
+        printf("%-26s 1t %8.2f ms | 2t %8.2f ms (x%.2f)\n", label, t[0], t[1], t[0] / t[1]);
+        free(m), free(out);
+    }
+    return bad;
+}
