@@ -376,23 +376,189 @@ pub fn mask_to_polygons(
     score_threshold: f64,
     max_points: i64,
 ) -> Result<Vec<Vec<f64>>> {
-    if scores.len() != height * width {
-        return Err(length_error("scores", scores.len(), height * width));
+    polygons_of(scores, height, width, &mask_options(score_threshold, max_points, 0, None)?)
+}
+
+/// `mask_to_polygons` with its scratch memory and result taken from a
+/// workspace: after the first masks of a size, repeated calls stop
+/// allocating from the system (see `Workspace::system_allocations`).
+pub fn mask_to_polygons_in(
+    ws: &Workspace,
+    scores: &[f32],
+    height: usize,
+    width: usize,
+    score_threshold: f64,
+    max_points: i64,
+) -> Result<Vec<Vec<f64>>> {
+    polygons_of(scores, height, width, &mask_options(score_threshold, max_points, 0, Some(ws))?)
+}
+
+/// `mask_to_polygons` for `count` masks of H x W stored one after the
+/// other, in parallel over the masks (`num_threads`, 0 = OpenMP's default);
+/// identical to one call per mask.
+pub fn masks_to_polygons_batch(
+    scores: &[f32],
+    count: usize,
+    height: usize,
+    width: usize,
+    score_threshold: f64,
+    max_points: i64,
+    num_threads: i32,
+) -> Result<Vec<Vec<Vec<f64>>>> {
+    let cells = height.checked_mul(width).and_then(|c| c.checked_mul(count));
+    if cells != Some(scores.len()) {
+        return Err(length_error("scores", scores.len(), cells.unwrap_or(usize::MAX)));
     }
+    let o = mask_options(score_threshold, max_points, num_threads, None)?;
+    let mut handles = vec![ptr::null_mut(); count.max(1)];
+    check(unsafe {
+        sys::cvhp_masks_to_polygons_batch(scores.as_ptr(), count, height, width, &o, handles.as_mut_ptr())
+    })?;
+    Ok(handles[..count].iter().map(|&p| unsafe { collect_polygons(p) }).collect())
+}
+
+fn mask_options(score_threshold: f64, max_points: i64, num_threads: i32, ws: Option<&Workspace>) -> Result<sys::cvhp_mask_options> {
     let mut o = std::mem::MaybeUninit::<sys::cvhp_mask_options>::uninit();
     check(unsafe { sys::cvhp_mask_options_init(o.as_mut_ptr()) })?;
     let mut o = unsafe { o.assume_init() };
     o.score_threshold = score_threshold;
     o.max_points = max_points;
-    let mut p = ptr::null_mut();
-    check(unsafe { sys::cvhp_mask_to_polygons(scores.as_ptr(), height, width, &o, &mut p) })?;
-    let mut out = vec![];
-    unsafe {
-        for i in 0..sys::cvhp_polygons_count(p) {
-            let n = sys::cvhp_polygon_points(p, i);
-            out.push(std::slice::from_raw_parts(sys::cvhp_polygon_coords(p, i), 2 * n).to_vec());
-        }
-        sys::cvhp_polygons_free(p);
+    o.num_threads = num_threads;
+    if let Some(ws) = ws {
+        o.alloc = unsafe { sys::cvhp_workspace_allocator(ws.raw) };
     }
-    Ok(out)
+    Ok(o)
+}
+
+fn polygons_of(scores: &[f32], height: usize, width: usize, o: &sys::cvhp_mask_options) -> Result<Vec<Vec<f64>>> {
+    if height.checked_mul(width) != Some(scores.len()) {
+        return Err(length_error("scores", scores.len(), height.saturating_mul(width)));
+    }
+    let mut p = ptr::null_mut();
+    check(unsafe { sys::cvhp_mask_to_polygons(scores.as_ptr(), height, width, o, &mut p) })?;
+    Ok(unsafe { collect_polygons(p) })
+}
+
+/// Copies the polygons out of a result handle and frees it.
+unsafe fn collect_polygons(p: *mut sys::cvhp_polygons) -> Vec<Vec<f64>> {
+    let mut out = vec![];
+    for i in 0..sys::cvhp_polygons_count(p) {
+        let n = sys::cvhp_polygon_points(p, i);
+        out.push(std::slice::from_raw_parts(sys::cvhp_polygon_coords(p, i), 2 * n).to_vec());
+    }
+    sys::cvhp_polygons_free(p);
+    out
+}
+
+/// A recycling memory pool (`cvhp_workspace`) for servers that convert
+/// masks over and over. Thread-safe; results made from it stay valid after
+/// it is dropped.
+pub struct Workspace {
+    raw: *mut sys::cvhp_workspace,
+}
+
+// The pool is mutex-protected (cvhp_workspace in common.h).
+unsafe impl Send for Workspace {}
+unsafe impl Sync for Workspace {}
+
+impl Workspace {
+    /// A pool on the system allocator.
+    pub fn new() -> Result<Workspace> {
+        let mut raw = ptr::null_mut();
+        check(unsafe { sys::cvhp_workspace_new(ptr::null(), &mut raw) })?;
+        Ok(Workspace { raw })
+    }
+
+    /// How many blocks the pool has taken from the system so far.
+    pub fn system_allocations(&self) -> Result<usize> {
+        let (mut a, mut b, mut c) = (0usize, 0usize, 0usize);
+        check(unsafe { sys::cvhp_workspace_stats(self.raw, &mut a, &mut b, &mut c) })?;
+        Ok(a)
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        unsafe { sys::cvhp_workspace_free(self.raw) }
+    }
+}
+
+/// COCO run-length encoding of an H x W mask (nonzero = 1): column-major
+/// runs, starting with the zeros.
+pub fn rle_encode(mask: &[u8], height: usize, width: usize) -> Result<Vec<u32>> {
+    if height.checked_mul(width) != Some(mask.len()) {
+        return Err(length_error("mask", mask.len(), height.saturating_mul(width)));
+    }
+    let mut counts = vec![0u32; mask.len() + 1];
+    let mut n = 0usize;
+    check(unsafe { sys::cvhp_rle_encode(mask.as_ptr(), height, width, counts.as_mut_ptr(), counts.len(), &mut n) })?;
+    counts.truncate(n);
+    Ok(counts)
+}
+
+/// The 0/1 mask of COCO runs; an error when they do not sum to H x W.
+pub fn rle_decode(counts: &[u32], height: usize, width: usize) -> Result<Vec<u8>> {
+    let cells = height.checked_mul(width).ok_or_else(|| length_error("height * width", usize::MAX, usize::MAX))?;
+    let mut mask = vec![0u8; cells];
+    check(unsafe { sys::cvhp_rle_decode(counts.as_ptr(), counts.len(), height, width, mask.as_mut_ptr()) })?;
+    Ok(mask)
+}
+
+/// pycocotools' compressed string of COCO runs.
+pub fn rle_to_string(counts: &[u32]) -> Result<String> {
+    let mut need = 0usize;
+    let st = unsafe { sys::cvhp_rle_to_string(counts.as_ptr(), counts.len(), ptr::null_mut(), 0, &mut need) };
+    if st != 0 && need == 0 {
+        check(st)?;
+    }
+    let mut buf = vec![0u8; need.max(1)];
+    check(unsafe { sys::cvhp_rle_to_string(counts.as_ptr(), counts.len(), buf.as_mut_ptr().cast(), buf.len(), &mut need) })?;
+    buf.truncate(need.saturating_sub(1));
+    Ok(String::from_utf8(buf).expect("RLE strings are ASCII"))
+}
+
+/// COCO runs of pycocotools' compressed string; an error for a malformed one.
+pub fn rle_from_string(s: &str) -> Result<Vec<u32>> {
+    let c = c(s)?;
+    let mut n = 0usize;
+    let mut counts = vec![0u32; s.len()];
+    check(unsafe { sys::cvhp_rle_from_string(c.as_ptr(), counts.as_mut_ptr(), counts.len(), &mut n) })?;
+    counts.truncate(n);
+    Ok(counts)
+}
+
+/// Soft-NMS decay of the scores of boxes overlapping a selected one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SoftNmsMethod {
+    /// score *= 1 - IoU when IoU > iou_threshold
+    Linear,
+    /// score *= exp(-IoU^2 / sigma)
+    Gaussian,
+}
+
+/// OpenCV's softNMSBoxes: (index, score when selected) in selection order;
+/// stops below score_threshold or after top_k boxes (0: no limit).
+pub fn soft_nms(
+    boxes: &[[f32; 4]],
+    scores: &[f32],
+    method: SoftNmsMethod,
+    iou_threshold: f32,
+    sigma: f32,
+    score_threshold: f32,
+    top_k: usize,
+) -> Result<Vec<(usize, f32)>> {
+    let n = boxes.len();
+    if scores.len() != n {
+        return Err(length_error("scores", scores.len(), n));
+    }
+    let m = match method {
+        SoftNmsMethod::Linear => 1,
+        SoftNmsMethod::Gaussian => 2,
+    };
+    let (mut keep, mut upd, mut nk) = (vec![0i64; n.max(1)], vec![0f32; n.max(1)], 0usize);
+    check(unsafe {
+        sys::cvhp_soft_nms(boxes.as_ptr().cast(), scores.as_ptr(), n, m, iou_threshold, sigma, score_threshold, top_k,
+                           keep.as_mut_ptr(), upd.as_mut_ptr(), n.max(1), &mut nk)
+    })?;
+    Ok((0..nk).map(|i| (keep[i] as usize, upd[i])).collect())
 }

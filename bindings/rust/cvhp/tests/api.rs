@@ -123,3 +123,72 @@ fn from_json_takes_the_task_from_the_document() {
     assert_eq!(cfg.get("model_name").unwrap(), "yolov5");
     assert!(Config::from_json(r#"{"training_parameters": {}}"#, None).is_err()); // no task anywhere
 }
+
+#[test]
+fn rle_round_trips_and_rejects_bad_runs() {
+    // [[0, 1, 1], [0, 1, 0]]: column-major 0 0 | 1 1 | 1 0 -> runs 2, 3, 1
+    let mask = [0u8, 1, 1, 0, 1, 0];
+    let runs = cvhp::rle_encode(&mask, 2, 3).unwrap();
+    assert_eq!(runs, vec![2, 3, 1]);
+    assert_eq!(cvhp::rle_decode(&runs, 2, 3).unwrap(), mask.to_vec());
+    let text = cvhp::rle_to_string(&runs).unwrap();
+    assert_eq!(text, "231"); // pycocotools: one 5-bit group per small run, + '0'
+    assert_eq!(cvhp::rle_from_string(&text).unwrap(), runs);
+    let e = cvhp::rle_decode(&[2, 3], 2, 3).unwrap_err();
+    assert_eq!(e.name, "CVHP_ERR_PARSE");
+    assert!(cvhp::rle_from_string("2 3").is_err());
+    assert!(cvhp::rle_encode(&mask, 2, 2).is_err());
+}
+
+#[test]
+fn soft_nms_decays_overlapping_scores() {
+    let boxes = [[0.0, 0.0, 10.0, 10.0], [1.0, 1.0, 11.0, 11.0], [50.0, 50.0, 60.0, 60.0]];
+    let scores = [0.9, 0.8, 0.7];
+    let got = cvhp::soft_nms(&boxes, &scores, cvhp::SoftNmsMethod::Linear, 0.3, 0.5, 0.0, 0).unwrap();
+    let order: Vec<usize> = got.iter().map(|g| g.0).collect();
+    assert_eq!(order, vec![0, 2, 1]); // box 1 overlaps box 0 at IoU 81/119 and drops below box 2
+    let iou = 81.0f32 / 119.0;
+    assert!((got[2].1 - 0.8 * (1.0 - iou)).abs() < 1e-6, "{:?}", got);
+    assert_eq!(got[0].1, 0.9);
+    let top1 = cvhp::soft_nms(&boxes, &scores, cvhp::SoftNmsMethod::Gaussian, 0.3, 0.5, 0.0, 1).unwrap();
+    assert_eq!(top1.len(), 1);
+    assert!(cvhp::soft_nms(&boxes, &scores[..2], cvhp::SoftNmsMethod::Linear, 0.3, 0.5, 0.0, 0).is_err());
+}
+
+fn disc_mask(h: usize, w: usize, cy: f32, cx: f32, r: f32) -> Vec<f32> {
+    let mut m = vec![0f32; h * w];
+    for y in 0..h {
+        for x in 0..w {
+            let d = ((y as f32 - cy).powi(2) + (x as f32 - cx).powi(2)).sqrt();
+            m[y * w + x] = (1.0 - d / r).max(0.0);
+        }
+    }
+    m
+}
+
+#[test]
+fn batch_and_workspace_equal_single_calls() {
+    let (h, w) = (40, 50);
+    let masks: Vec<f32> = (0..4).flat_map(|i| disc_mask(h, w, 10.0 + 5.0 * i as f32, 25.0, 8.0 + i as f32)).collect();
+    let batch = cvhp::masks_to_polygons_batch(&masks, 4, h, w, 0.5, 10, 2).unwrap();
+    assert_eq!(batch.len(), 4);
+    let ws = cvhp::Workspace::new().unwrap();
+    let mut after_first = 0;
+    for round in 0..3 {
+        for i in 0..4 {
+            let one = cvhp::mask_to_polygons(&masks[i * h * w..(i + 1) * h * w], h, w, 0.5, 10).unwrap();
+            assert!(!one.is_empty());
+            assert_eq!(batch[i], one);
+            let pooled = cvhp::mask_to_polygons_in(&ws, &masks[i * h * w..(i + 1) * h * w], h, w, 0.5, 10).unwrap();
+            assert_eq!(pooled, one);
+        }
+        let n = ws.system_allocations().unwrap();
+        if round == 0 {
+            assert!(n > 0);
+            after_first = n;
+        } else {
+            assert_eq!(n, after_first, "the pool kept allocating");
+        }
+    }
+    assert!(cvhp::masks_to_polygons_batch(&masks, 3, h, w, 0.5, 10, 1).is_err());
+}
