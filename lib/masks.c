@@ -493,7 +493,7 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
         else
             nz_bits(src->u + r0 * width, width, dn);
         if (!march_row(&s, up, dn, (uint32_t)r0, width, mw)) {
-            st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot grow the contour lists", fn);
+            st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot grow the contour lists (out of memory, or over 2^31 contour points)", fn);
             goto done;
         }
         uint64_t *t = up;
