@@ -10,7 +10,7 @@ or the system loader (libcvhp.so.<MAJOR>).
 """
 from __future__ import annotations
 
-from . import _ffi, detection, masks, ops, tiling
+from . import _ffi
 from ._workspace import Workspace
 from ._config import Config, Diagnostic, freezable_layers, models, parameters
 from ._errors import (CvhpError, ParameterTypeError, ParameterValueError, UnknownParameterError,
@@ -22,6 +22,30 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+# The array modules import numpy, and load on first use: the configuration
+# model (Config, parameters, validation) and Workspace work without numpy.
+_ARRAY_MODULES = ("ops", "tiling", "detection", "masks")
+
+
+def __getattr__(name: str):
+    if name in _ARRAY_MODULES:
+        import importlib
+
+        try:
+            module = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as e:
+            if e.name != "numpy":
+                raise
+            raise ImportError(f"cvhp.{name} needs numpy (Debian: python3-numpy); cvhp.Config and the rest of the "
+                              "configuration model work without it") from e
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'cvhp' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_ARRAY_MODULES))
 
 
 def library_version() -> str:

@@ -166,3 +166,34 @@ def test_introspection():
     assert cvhp.models("instance_segmentation")[2] == "maskrcnn_resnet50_fpn"
     assert cvhp.freezable_layers("vitl16r224")[0] == "patch_embed"
     assert len(cvhp.freezable_layers("mobilenetv2")) == 19
+
+
+def test_config_works_without_numpy():
+    """The configuration model does not need numpy; the array modules say
+    they do. numpy is blocked in a fresh interpreter (sys.modules entry None
+    makes its import fail)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import sys
+        sys.modules["numpy"] = None
+        import cvhp
+        cfg = cvhp.Config("object_detection", model_name="yolov5")
+        cfg["learning_rate"] = 0.02
+        assert cfg["learning_rate"] == 0.02
+        assert not [d for d in cfg.validate() if d.severity == "error"]
+        assert "ops" in dir(cvhp)
+        with cvhp.Workspace():
+            pass
+        try:
+            cvhp.ops
+        except ImportError as e:
+            assert "needs numpy" in str(e), e
+        else:
+            raise AssertionError("cvhp.ops imported without numpy")
+        print("ok")
+    """)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
