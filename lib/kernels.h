@@ -63,6 +63,26 @@ CVHP_DECLARE_ISA_VARIANTS(size_t, cvhp__rdp_far,
                           (const double *r, const double *c, size_t lo, size_t hi, double ar, double ac, double er,
                            double ec));
 
+/* The common end of every rdp_far variant: the lanes' first maxima m[l]
+ * at ix[l] reduced to the lowest index among the largest values, then the
+ * points [i, hi) one by one. The scalar reference is this with no lanes. */
+static inline size_t cvhp__rdp_far_finish(const double *m, const double *ix, int lanes, const double *r,
+                                          const double *c, size_t i, size_t hi, double ar, double ac, double er,
+                                          double ec)
+{
+    double best = 0;
+    size_t idx = hi;
+    for (int l = 0; l < lanes; l++)
+        if (m[l] > best || (m[l] == best && best > 0 && (size_t)ix[l] < idx))
+            best = m[l], idx = (size_t)ix[l];
+    for (; i < hi; i++) {
+        const double d = er * (ac - c[i]) - ec * (ar - r[i]), q = d < 0 ? -d : d;
+        if (q > best)
+            best = q, idx = i;
+    }
+    return idx;
+}
+
 /* The variant for the active ISA (records cvhp__last_dispatch). */
 cvhp__iou_row_fn cvhp__pick_iou_row(void);
 cvhp__suppress_fn cvhp__pick_suppress(void);

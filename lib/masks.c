@@ -233,14 +233,7 @@ static double pldist(double pr, double pc, double ar, double ac, double br, doub
 size_t cvhp__rdp_far_scalar(const double *r, const double *c, size_t lo, size_t hi, double ar, double ac, double er,
                             double ec)
 {
-    double best = 0;
-    size_t idx = hi;
-    for (size_t i = lo; i < hi; i++) {
-        const double q = fabs(er * (ac - c[i]) - ec * (ar - r[i]));
-        if (q > best)
-            best = q, idx = i;
-    }
-    return idx;
+    return cvhp__rdp_far_finish(NULL, NULL, 0, r, c, lo, hi, ar, ac, er, ec);
 }
 
 /* The argmax is found on exact quantities: vertices are half-integers, so

@@ -123,8 +123,7 @@ void cvhp__nonzero_bits_neon(const uint8_t *row, size_t width, uint64_t *bits)
 size_t cvhp__rdp_far_neon(const double *r, const double *c, size_t lo, size_t hi, double ar, double ac, double er,
                           double ec)
 {
-    double best = 0;
-    size_t idx = hi, i = lo;
+    size_t i = lo;
     if (hi - lo >= 4) {
         const float64x2_t ER = vdupq_n_f64(er), EC = vdupq_n_f64(ec), AR = vdupq_n_f64(ar), AC = vdupq_n_f64(ac);
         const float64x2_t two = vdupq_n_f64(2);
@@ -141,14 +140,7 @@ size_t cvhp__rdp_far_neon(const double *r, const double *c, size_t lo, size_t hi
         double m[2], ix[2];
         vst1q_f64(m, vm);
         vst1q_f64(ix, vi);
-        for (int l = 0; l < 2; l++)
-            if (m[l] > best || (m[l] == best && best > 0 && (size_t)ix[l] < idx))
-                best = m[l], idx = (size_t)ix[l];
+        return cvhp__rdp_far_finish(m, ix, 2, r, c, i, hi, ar, ac, er, ec);
     }
-    for (; i < hi; i++) {
-        const double q = fabs(er * (ac - c[i]) - ec * (ar - r[i]));
-        if (q > best)
-            best = q, idx = i;
-    }
-    return idx;
+    return cvhp__rdp_far_finish(NULL, NULL, 0, r, c, i, hi, ar, ac, er, ec);
 }

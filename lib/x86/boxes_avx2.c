@@ -160,8 +160,7 @@ void cvhp__nonzero_bits_avx2(const uint8_t *row, size_t width, uint64_t *bits)
 size_t cvhp__rdp_far_avx2(const double *r, const double *c, size_t lo, size_t hi, double ar, double ac, double er,
                           double ec)
 {
-    double best = 0;
-    size_t idx = hi, i = lo;
+    size_t i = lo;
     if (hi - lo >= 8) {
         const __m256d ER = _mm256_set1_pd(er), EC = _mm256_set1_pd(ec), AR = _mm256_set1_pd(ar);
         const __m256d AC = _mm256_set1_pd(ac), sign = _mm256_set1_pd(-0.0), four = _mm256_set1_pd(4);
@@ -178,14 +177,7 @@ size_t cvhp__rdp_far_avx2(const double *r, const double *c, size_t lo, size_t hi
         double m[4], ix[4];
         _mm256_storeu_pd(m, vm);
         _mm256_storeu_pd(ix, vi);
-        for (int l = 0; l < 4; l++)
-            if (m[l] > best || (m[l] == best && best > 0 && (size_t)ix[l] < idx))
-                best = m[l], idx = (size_t)ix[l];
+        return cvhp__rdp_far_finish(m, ix, 4, r, c, i, hi, ar, ac, er, ec);
     }
-    for (; i < hi; i++) {
-        const double q = fabs(er * (ac - c[i]) - ec * (ar - r[i]));
-        if (q > best)
-            best = q, idx = i;
-    }
-    return idx;
+    return cvhp__rdp_far_finish(NULL, NULL, 0, r, c, i, hi, ar, ac, er, ec);
 }

@@ -126,8 +126,7 @@ void cvhp__nonzero_bits_avx512(const uint8_t *row, size_t width, uint64_t *bits)
 size_t cvhp__rdp_far_avx512(const double *r, const double *c, size_t lo, size_t hi, double ar, double ac, double er,
                             double ec)
 {
-    double best = 0;
-    size_t idx = hi, i = lo;
+    size_t i = lo;
     if (hi - lo >= 16) {
         const __m512d ER = _mm512_set1_pd(er), EC = _mm512_set1_pd(ec), AR = _mm512_set1_pd(ar);
         const __m512d AC = _mm512_set1_pd(ac), eight = _mm512_set1_pd(8);
@@ -144,14 +143,7 @@ size_t cvhp__rdp_far_avx512(const double *r, const double *c, size_t lo, size_t 
         double m[8], ix[8];
         _mm512_storeu_pd(m, vm);
         _mm512_storeu_pd(ix, vi);
-        for (int l = 0; l < 8; l++)
-            if (m[l] > best || (m[l] == best && best > 0 && (size_t)ix[l] < idx))
-                best = m[l], idx = (size_t)ix[l];
+        return cvhp__rdp_far_finish(m, ix, 8, r, c, i, hi, ar, ac, er, ec);
     }
-    for (; i < hi; i++) {
-        const double q = fabs(er * (ac - c[i]) - ec * (ar - r[i]));
-        if (q > best)
-            best = q, idx = i;
-    }
-    return idx;
+    return cvhp__rdp_far_finish(NULL, NULL, 0, r, c, i, hi, ar, ac, er, ec);
 }

@@ -13,25 +13,8 @@
 
 #include <cvhp/cvhp.h>
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+#include "bench_util.h"
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static uint64_t rng_s = 88172645463325252ull;
-static double urand(void)
-{
-    rng_s ^= rng_s << 13, rng_s ^= rng_s >> 7, rng_s ^= rng_s << 17;
-    return (double)(rng_s >> 11) * (1.0 / 9007199254740992.0);
-}
 static double nrand(void)
 {
     double u = urand() + 1e-12, v = urand();
@@ -74,28 +57,15 @@ static int quick;
 
 #define TIME(label, stmt)                                                              \
     do {                                                                               \
-        double t_[64];                                                                 \
-        int runs_ = quick ? 3 : 15;                                                    \
-        stmt;                                                                          \
-        for (int r_ = 0; r_ < runs_; r_++) {                                           \
-            double a_ = now_ms();                                                      \
-            stmt;                                                                      \
-            t_[r_] = now_ms() - a_;                                                    \
-        }                                                                              \
-        qsort(t_, (size_t)runs_, sizeof t_[0], cmp_d);                                 \
-        printf("%-44s median %9.3f ms  (min %9.3f)\n", label, t_[runs_ / 2], t_[0]);   \
+        double med_, min_;                                                             \
+        BENCH_TIME(med_, min_, quick ? 3 : 15, stmt);                                  \
+        printf("%-44s median %9.3f ms  (min %9.3f)\n", label, med_, min_);             \
         fflush(stdout);                                                                \
     } while (0)
 
 int main(int argc, char **argv)
 {
-    const char *filter = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0)
-            quick = 1;
-        else
-            filter = argv[i];
-    }
+    const char *filter = bench_args(argc, argv, &quick);
     printf("%s\n", cvhp_build_info());
     const size_t N = 50000;
     float *b = malloc(N * 4 * sizeof *b), *s = malloc(N * sizeof *s), *m = NULL;

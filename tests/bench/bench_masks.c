@@ -15,25 +15,7 @@
 
 #include <cvhp/cvhp.h>
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static uint64_t rng_s = 88172645463325252ull;
-static double urand(void)
-{
-    rng_s ^= rng_s << 13, rng_s ^= rng_s >> 7, rng_s ^= rng_s << 17;
-    return (double)(rng_s >> 11) * (1.0 / 9007199254740992.0);
-}
+#include "bench_util.h"
 
 /* max over blobs of clip(1.2 - d, 0, 1), d the elliptic distance, with the
  * inner third of each blob scaled by 0.2 (a hole) */
@@ -81,29 +63,16 @@ static int batch(const float *m, size_t n, const cvhp_mask_options *o, cvhp_poly
     return bad;
 }
 
-#define TIME(label, out, stmt)                                                         \
+#define TIME(out, stmt)                                                                \
     do {                                                                               \
-        double t_[64];                                                                 \
-        int runs_ = quick ? 3 : 31;                                                    \
-        stmt;                                                                          \
-        for (int r_ = 0; r_ < runs_; r_++) {                                           \
-            double a_ = now_ms();                                                      \
-            stmt;                                                                      \
-            t_[r_] = now_ms() - a_;                                                    \
-        }                                                                              \
-        qsort(t_, (size_t)runs_, sizeof t_[0], cmp_d);                                 \
-        out = t_[runs_ / 2];                                                           \
+        double min_;                                                                   \
+        BENCH_TIME(out, min_, quick ? 3 : 31, stmt);                                   \
+        (void)min_;                                                                    \
     } while (0)
 
 int main(int argc, char **argv)
 {
-    const char *filter = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0)
-            quick = 1;
-        else
-            filter = argv[i];
-    }
+    const char *filter = bench_args(argc, argv, &quick);
     printf("%s\n", cvhp_build_info());
     static const size_t shapes[2][2] = {{800, 1333}, {2048, 2048}};
     char label[128];
@@ -121,9 +90,9 @@ int main(int argc, char **argv)
         float *m = malloc(h * w * sizeof *m);
         soft_mask(m, h, w, 12);
         double tr, td, tw;
-        TIME("read", tr, plain_read(m, h * w));
-        TIME("default", td, (bad |= cvhp_mask_to_polygons(m, h, w, &o, &p) != CVHP_OK, cvhp_polygons_free(p)));
-        TIME("raw", tw, (bad |= cvhp_mask_to_polygons(m, h, w, &raw, &p) != CVHP_OK, cvhp_polygons_free(p)));
+        TIME(tr, plain_read(m, h * w));
+        TIME(td, (bad |= cvhp_mask_to_polygons(m, h, w, &o, &p) != CVHP_OK, cvhp_polygons_free(p)));
+        TIME(tw, (bad |= cvhp_mask_to_polygons(m, h, w, &raw, &p) != CVHP_OK, cvhp_polygons_free(p)));
         bad |= cvhp_mask_to_polygons(m, h, w, &raw, &p) != CVHP_OK;
         size_t pts = 0;
         for (size_t i = 0; i < cvhp_polygons_count(p); i++)
@@ -145,7 +114,7 @@ int main(int argc, char **argv)
         double t[2];
         for (int threads = 1; threads <= 2; threads++) {
             o.num_threads = threads;
-            TIME("batch", t[threads - 1], (bad |= batch(m, n, &o, out)));
+            TIME(t[threads - 1], (bad |= batch(m, n, &o, out)));
         }
         printf("%-26s 1t %8.2f ms | 2t %8.2f ms (x%.2f)\n", label, t[0], t[1], t[0] / t[1]);
         free(m), free(out);
