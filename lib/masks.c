@@ -295,12 +295,10 @@ static cvhp_status build(assembler *s, size_t height, size_t width, const cvhp_m
         keep = cvhp__alloc(ar->a, total ? total : 1);
         cyc = cvhp__alloc(ar->a, (s->nn ? s->nn : 1) * sizeof *cyc);
     }
+    cvhp_status st = CVHP_OK;
     if (!p || !p->start || !p->xy || !p->hole || !v || !keep || !cyc) {
-        cvhp_polygons_free(p);
-        cvhp__free(ar->a, v);
-        cvhp__free(ar->a, keep);
-        cvhp__free(ar->a, cyc);
-        return cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate the polygons", fn);
+        st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate the polygons", fn);
+        goto done;
     }
     const int pixels = (o->flags & CVHP_POLY_PIXELS) != 0, raw = (o->flags & CVHP_POLY_RAW) != 0;
     double *vr = v, *vc = v + (total ? total : 1); /* the contour being simplified, (row, col) */
@@ -323,11 +321,8 @@ static cvhp_status build(assembler *s, size_t height, size_t width, const cvhp_m
             m++;
         } while (k != k0 && k >= 0 && m < s->nn);
         if (k != k0) {
-            cvhp_polygons_free(p);
-            cvhp__free(ar->a, v);
-            cvhp__free(ar->a, keep);
-            cvhp__free(ar->a, cyc);
-            return cvhp__error(CVHP_ERR_INTERNAL, "%s: a contour does not close", fn);
+            st = cvhp__error(CVHP_ERR_INTERNAL, "%s: a contour does not close", fn);
+            goto done;
         }
         /* When the tolerance-0 pass will run, a point in the middle of a
          * straight run (the step into it equals the step out of it: the
@@ -381,11 +376,14 @@ static cvhp_status build(assembler *s, size_t height, size_t width, const cvhp_m
         p->n++;
     }
     p->start[p->n] = at;
+    *out = p;
+    p = NULL;
+done:
+    cvhp_polygons_free(p);
     cvhp__free(ar->a, v);
     cvhp__free(ar->a, keep);
     cvhp__free(ar->a, cyc);
-    *out = p;
-    return CVHP_OK;
+    return st;
 }
 
 cvhp_status cvhp_mask_options_init(cvhp_mask_options *o)
@@ -415,14 +413,10 @@ cvhp_status cvhp_mask_options_from_config(cvhp_mask_options *o, const cvhp_confi
     return CVHP_OK;
 }
 
-typedef enum { SRC_F32, SRC_U8, SRC_RLE } src_kind;
-
+/* the mask: float scores f (pixel in when > thr), or binary u (nonzero) */
 typedef struct {
-    src_kind kind;
     const float *f;
     const uint8_t *u;
-    const uint32_t *counts;
-    size_t ncounts;
     float thr;
 } source;
 
@@ -473,8 +467,8 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
         goto done;
     }
-    cvhp__threshold_bits_fn thr_bits = src->kind == SRC_F32 ? cvhp__pick_threshold_bits() : NULL;
-    cvhp__nonzero_bits_fn nz_bits = src->kind == SRC_F32 ? NULL : cvhp__pick_nonzero_bits();
+    cvhp__threshold_bits_fn thr_bits = src->f ? cvhp__pick_threshold_bits() : NULL;
+    cvhp__nonzero_bits_fn nz_bits = src->f ? NULL : cvhp__pick_nonzero_bits();
     uint64_t *up = rows, *dn = rows + mw;
     memset(up, 0, mw * sizeof *up); /* mask row -1: the top padding */
     for (size_t r0 = 0; r0 <= height; r0++) {
@@ -510,7 +504,7 @@ cvhp_status cvhp_mask_to_polygons(const float *scores, size_t height, size_t wid
         return st;
     if (scores == NULL)
         return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: scores is NULL", fn);
-    source src = {SRC_F32, scores, NULL, NULL, 0, (float)opt->score_threshold};
+    source src = {scores, NULL, (float)opt->score_threshold};
     return run(&src, height, width, opt, out, fn);
 }
 
@@ -523,7 +517,7 @@ cvhp_status cvhp_mask_u8_to_polygons(const uint8_t *mask, size_t height, size_t 
         return st;
     if (mask == NULL)
         return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: mask is NULL", fn);
-    source src = {SRC_U8, NULL, mask, NULL, 0, 0};
+    source src = {NULL, mask, 0};
     return run(&src, height, width, opt, out, fn);
 }
 
@@ -684,7 +678,7 @@ cvhp_status cvhp_rle_to_polygons(const uint32_t *counts, size_t ncounts, size_t 
         return cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate %zu bytes", fn, height * width);
     st = cvhp_rle_decode(counts, ncounts, height, width, m);
     if (st == CVHP_OK) {
-        source src = {SRC_RLE, NULL, m, NULL, 0, 0};
+        source src = {NULL, m, 0};
         st = run(&src, height, width, opt, out, fn);
     }
     cvhp__free(a, m);
