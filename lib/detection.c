@@ -223,6 +223,29 @@ cvhp_status cvhp_merge_predictions(const float *boxes, const float *scores, cons
     return st;
 }
 
+typedef struct {
+    const float *boxes, *scores;
+    const int64_t *labels;
+    const int32_t *source;
+    const size_t *offsets;
+    const float *source_rects;
+    const size_t *source_offsets;
+    double iou_threshold;
+    uint8_t *duplicate;
+    int64_t *keep;
+    size_t *counts;
+} merge_batch;
+
+static cvhp_status merge_item(void *ctx, size_t i)
+{
+    const merge_batch *b = ctx;
+    const size_t o = b->offsets[i], n = b->offsets[i + 1] - o, so = b->source_offsets[i];
+    return cvhp_merge_predictions(n ? b->boxes + 4 * o : NULL, n ? b->scores + o : NULL, n ? b->labels + o : NULL,
+                                  n ? b->source + o : NULL, n, b->source_rects + 4 * so,
+                                  b->source_offsets[i + 1] - so, b->iou_threshold,
+                                  b->duplicate ? b->duplicate + o : NULL, n ? b->keep + o : NULL, n, &b->counts[i]);
+}
+
 cvhp_status cvhp_merge_predictions_batch(const float *boxes, const float *scores, const int64_t *labels,
                                          const int32_t *source, const size_t *offsets, const float *source_rects,
                                          const size_t *source_offsets, size_t nimages, double iou_threshold,
@@ -238,32 +261,9 @@ cvhp_status cvhp_merge_predictions_batch(const float *boxes, const float *scores
             return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: offsets of image %zu decrease", fn, i);
     if (nimages == 0)
         return CVHP_OK;
-    const int nt = cvhp__threads(num_threads);
-    int first_bad = -1;
-    (void)nt;
-#if CVHP_HAVE_OPENMP
-#  pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && nimages > 1)
-#endif
-    for (size_t i = 0; i < nimages; i++) {
-        const size_t o = offsets[i], n = offsets[i + 1] - o, so = source_offsets[i];
-        cvhp_status st = cvhp_merge_predictions(n ? boxes + 4 * o : NULL, n ? scores + o : NULL, n ? labels + o : NULL,
-                                                n ? source + o : NULL, n, source_rects + 4 * so,
-                                                source_offsets[i + 1] - so, iou_threshold,
-                                                duplicate ? duplicate + o : NULL, n ? keep + o : NULL, n, &counts[i]);
-        if (st != CVHP_OK) {
-#if CVHP_HAVE_OPENMP
-#  pragma omp critical(cvhp_merge_batch_error)
-#endif
-            if (first_bad < 0 || (size_t)first_bad > i)
-                first_bad = (int)i;
-        }
-    }
-    if (first_bad >= 0) { /* rerun the first failure here for its message */
-        const size_t i = (size_t)first_bad, o = offsets[i], n = offsets[i + 1] - o, so = source_offsets[i];
-        return cvhp_merge_predictions(boxes + 4 * o, scores + o, labels + o, source + o, n, source_rects + 4 * so,
-                                      source_offsets[i + 1] - so, iou_threshold, NULL, keep + o, n, &counts[i]);
-    }
-    return CVHP_OK;
+    merge_batch mb = {boxes, scores, labels, source, offsets, source_rects, source_offsets, iou_threshold,
+                      duplicate, keep, counts};
+    return cvhp__for_each_item(nimages, num_threads, merge_item, &mb);
 }
 
 /* ---- post-processing ---- */
@@ -371,6 +371,23 @@ cvhp_status cvhp_detection_postprocess(const cvhp_config *cfg, const float *boxe
     return st;
 }
 
+typedef struct {
+    const cvhp_config *cfg;
+    const float *boxes, *scores;
+    const int64_t *labels;
+    const size_t *offsets;
+    int64_t *keep;
+    size_t *counts;
+} post_batch;
+
+static cvhp_status post_item(void *ctx, size_t i)
+{
+    const post_batch *b = ctx;
+    const size_t o = b->offsets[i], n = b->offsets[i + 1] - o;
+    return cvhp_detection_postprocess(b->cfg, n ? b->boxes + 4 * o : NULL, n ? b->scores + o : NULL,
+                                      n ? b->labels + o : NULL, n, 1, n ? b->keep + o : NULL, n, &b->counts[i]);
+}
+
 cvhp_status cvhp_detection_postprocess_batch(const cvhp_config *cfg, const float *boxes, const float *scores,
                                              const int64_t *labels, const size_t *offsets, size_t nimages,
                                              int num_threads, int64_t *keep, size_t *counts)
@@ -388,29 +405,8 @@ cvhp_status cvhp_detection_postprocess_batch(const cvhp_config *cfg, const float
     const size_t total = offsets[nimages] - offsets[0];
     if (total > 0 && (boxes == NULL || scores == NULL || labels == NULL || keep == NULL))
         return cvhp__error(CVHP_ERR_INVALID_ARGUMENT, "%s: NULL array with %zu detections", fn, total);
-    const int nt = cvhp__threads(num_threads);
-    int first_bad = -1;
-    (void)nt;
-#if CVHP_HAVE_OPENMP
-#  pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && nimages > 1)
-#endif
-    for (size_t i = 0; i < nimages; i++) {
-        const size_t o = offsets[i], n = offsets[i + 1] - o;
-        cvhp_status st = cvhp_detection_postprocess(cfg, boxes + 4 * o, scores + o, labels + o, n, 1, keep + o, n,
-                                                    &counts[i]);
-        if (st != CVHP_OK) {
-#if CVHP_HAVE_OPENMP
-#  pragma omp critical(cvhp_batch_error)
-#endif
-            if (first_bad < 0 || (size_t)first_bad > i)
-                first_bad = (int)i;
-        }
-    }
-    if (first_bad >= 0) { /* rerun the first failure here: its message is this thread's */
-        const size_t i = (size_t)first_bad, o = offsets[i], n = offsets[i + 1] - o;
-        return cvhp_detection_postprocess(cfg, boxes + 4 * o, scores + o, labels + o, n, 1, keep + o, n, &counts[i]);
-    }
-    return CVHP_OK;
+    post_batch pb = {cfg, boxes, scores, labels, offsets, keep, counts};
+    return cvhp__for_each_item(nimages, num_threads, post_item, &pb);
 }
 
 cvhp_status cvhp_yolo_decode(const cvhp_config *cfg, const float *pred, size_t n, size_t nclasses, int num_threads,

@@ -57,6 +57,14 @@ static inline int cvhp__threads(int num_threads)
 #endif
 }
 
+/* ---- batches (parallel.c) ----
+ * item(ctx, i) for every i in [0, n), in parallel over num_threads (as
+ * cvhp__threads). CVHP_OK, or the status of the lowest failing i with its
+ * message: that item is run again on the calling thread, whose thread-local
+ * detail the caller then sees (items must be safe to run twice). */
+typedef cvhp_status (*cvhp__item_fn)(void *ctx, size_t i);
+cvhp_status cvhp__for_each_item(size_t n, int num_threads, cvhp__item_fn item, void *ctx);
+
 static inline bool cvhp__mul_size(size_t a, size_t b, size_t *out)
 {
     return !__builtin_mul_overflow(a, b, out);

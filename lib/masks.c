@@ -685,6 +685,19 @@ cvhp_status cvhp_rle_to_polygons(const uint32_t *counts, size_t ncounts, size_t 
     return st;
 }
 
+typedef struct {
+    const float *scores;
+    size_t cells, height, width;
+    const cvhp_mask_options *opt;
+    cvhp_polygons **out;
+} mask_batch;
+
+static cvhp_status mask_item(void *ctx, size_t i)
+{
+    const mask_batch *b = ctx; /* out[i] is set (NULL on failure, the only case that reruns) */
+    return cvhp_mask_to_polygons(b->scores + i * b->cells, b->height, b->width, b->opt, &b->out[i]);
+}
+
 cvhp_status cvhp_masks_to_polygons_batch(const float *scores, size_t count, size_t height, size_t width,
                                          const cvhp_mask_options *opt, cvhp_polygons **out)
 {
@@ -700,26 +713,12 @@ cvhp_status cvhp_masks_to_polygons_batch(const float *scores, size_t count, size
     size_t cells = height * width, total;
     if (!cvhp__mul_size(cells, count, &total))
         return cvhp__error(CVHP_ERR_OVERFLOW, "%s: %zu masks of %zux%zu overflow", fn, count, height, width);
-    const int nt = cvhp__threads(opt->num_threads);
-    int bad = 0;
-    (void)nt;
-#if CVHP_HAVE_OPENMP
-#  pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1 && count > 1) reduction(| : bad)
-#endif
-    for (size_t i = 0; i < count; i++)
-        bad |= cvhp_mask_to_polygons(scores + i * cells, height, width, opt, &out[i]) != CVHP_OK;
-    if (!bad)
-        return CVHP_OK;
-    size_t first = count;
-    for (size_t i = 0; i < count; i++) {
-        if (out[i] == NULL && first == count)
-            first = i;
-        cvhp_polygons_free(out[i]);
-        out[i] = NULL;
-    }
-    /* rerun the first failure on this thread for its message */
-    cvhp_polygons *p = NULL;
-    st = cvhp_mask_to_polygons(scores + first * cells, height, width, opt, &p);
-    cvhp_polygons_free(p);
-    return st != CVHP_OK ? st : cvhp__error(CVHP_ERR_INTERNAL, "%s: a mask failed only in a worker thread", fn);
+    mask_batch mb = {scores, cells, height, width, opt, out};
+    st = cvhp__for_each_item(count, opt->num_threads, mask_item, &mb);
+    if (st != CVHP_OK) /* all or nothing */
+        for (size_t i = 0; i < count; i++) {
+            cvhp_polygons_free(out[i]);
+            out[i] = NULL;
+        }
+    return st;
 }
