@@ -18,6 +18,17 @@ uint32_t cvhp__score_key_desc(float s)
     return ~asc;
 }
 
+/* Counts -> each digit's first output position (exclusive prefix sum). */
+static void starts_of_counts(uint32_t *h, size_t n)
+{
+    uint32_t sum = 0;
+    for (size_t d = 0; d < n; d++) {
+        const uint32_t c = h[d];
+        h[d] = sum;
+        sum += c;
+    }
+}
+
 /* Stable insertion sort for short inputs. */
 static void insertion_u32(uint32_t *key, uint32_t *val, size_t n)
 {
@@ -55,12 +66,7 @@ void cvhp__radix_u32(uint32_t *key, uint32_t *val, uint32_t *tkey, uint32_t *tva
         /* a pass whose digit is the same for every key changes nothing */
         if (h[(sk[0] >> shift) & 2047] == n)
             continue;
-        uint32_t sum = 0;
-        for (int d = 0; d < 2048; d++) {
-            uint32_t c = h[d];
-            h[d] = sum;
-            sum += c;
-        }
+        starts_of_counts(h, 2048);
         for (size_t i = 0; i < n; i++) {
             uint32_t k = sk[i];
             uint32_t pos = h[(k >> shift) & 2047]++;
@@ -99,12 +105,7 @@ void cvhp__radix_u64(uint64_t *key, uint32_t *val, uint64_t *tkey, uint32_t *tva
         memset(h, 0, range * sizeof *h);
         for (size_t i = 0; i < n; i++)
             h[key[i] - lo]++;
-        uint32_t sum = 0;
-        for (size_t d = 0; d < range; d++) {
-            uint32_t c = h[d];
-            h[d] = sum;
-            sum += c;
-        }
+        starts_of_counts(h, range);
         for (size_t i = 0; i < n; i++) {
             uint32_t p = h[key[i] - lo]++;
             tkey[p] = key[i];
@@ -127,12 +128,7 @@ radix:;
             h[(sk[i] >> shift) & 2047]++;
         if (h[(sk[0] >> shift) & 2047] == n)
             continue;
-        uint32_t sum = 0;
-        for (int d = 0; d < 2048; d++) {
-            uint32_t c = h[d];
-            h[d] = sum;
-            sum += c;
-        }
+        starts_of_counts(h, 2048);
         for (size_t i = 0; i < n; i++) {
             uint32_t pos = h[(sk[i] >> shift) & 2047]++;
             dk[pos] = sk[i];
