@@ -72,6 +72,20 @@ fn c(s: &str) -> Result<CString> {
     })
 }
 
+/// The library's two-call string pattern: the first call (no buffer) says
+/// how many bytes the text needs, NUL included; the second fills them.
+fn two_call_string(call: impl Fn(*mut c_char, usize, *mut usize) -> i32) -> Result<String> {
+    let mut need = 0usize;
+    let st = call(ptr::null_mut(), 0, &mut need);
+    if st != sys::CVHP_ERR_BUFFER_TOO_SMALL {
+        check(st)?;
+    }
+    let mut buf = vec![0u8; need];
+    check(call(buf.as_mut_ptr().cast(), need, ptr::null_mut()))?;
+    buf.pop();
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
 fn length_error(what: &str, got: usize, want: usize) -> Error {
     Error {
         status: sys::CVHP_ERR_INVALID_ARGUMENT,
@@ -171,15 +185,7 @@ impl Config {
         let n = c(name)?;
         let mut p = 0;
         check(unsafe { sys::cvhp_param_from_name(n.as_ptr(), &mut p) })?;
-        let mut need = 0usize;
-        let st = unsafe { sys::cvhp_config_get_as_string(self.raw, p, ptr::null_mut(), 0, &mut need) };
-        if st != sys::CVHP_ERR_BUFFER_TOO_SMALL {
-            check(st)?;
-        }
-        let mut buf = vec![0u8; need];
-        check(unsafe { sys::cvhp_config_get_as_string(self.raw, p, buf.as_mut_ptr().cast(), need, ptr::null_mut()) })?;
-        buf.pop();
-        Ok(String::from_utf8_lossy(&buf).into_owned())
+        two_call_string(|buf, cap, need| unsafe { sys::cvhp_config_get_as_string(self.raw, p, buf, cap, need) })
     }
 
     pub fn is_explicit(&self, name: &str) -> Result<bool> {
@@ -221,15 +227,7 @@ impl Config {
     /// The reference's JSON: only the values set, or every effective value.
     pub fn to_json(&self, effective: bool) -> Result<String> {
         let flags = if effective { sys::CVHP_JSON_EFFECTIVE } else { 0 };
-        let mut need = 0usize;
-        let st = unsafe { sys::cvhp_config_to_json(self.raw, flags, ptr::null_mut(), 0, &mut need) };
-        if st != sys::CVHP_ERR_BUFFER_TOO_SMALL {
-            check(st)?;
-        }
-        let mut buf = vec![0u8; need];
-        check(unsafe { sys::cvhp_config_to_json(self.raw, flags, buf.as_mut_ptr().cast(), need, ptr::null_mut()) })?;
-        buf.pop();
-        Ok(String::from_utf8_lossy(&buf).into_owned())
+        two_call_string(|buf, cap, need| unsafe { sys::cvhp_config_to_json(self.raw, flags, buf, cap, need) })
     }
 
     pub fn as_ptr(&self) -> *const sys::cvhp_config {
@@ -506,15 +504,7 @@ pub fn rle_decode(counts: &[u32], height: usize, width: usize) -> Result<Vec<u8>
 
 /// pycocotools' compressed string of COCO runs.
 pub fn rle_to_string(counts: &[u32]) -> Result<String> {
-    let mut need = 0usize;
-    let st = unsafe { sys::cvhp_rle_to_string(counts.as_ptr(), counts.len(), ptr::null_mut(), 0, &mut need) };
-    if st != 0 && need == 0 {
-        check(st)?;
-    }
-    let mut buf = vec![0u8; need.max(1)];
-    check(unsafe { sys::cvhp_rle_to_string(counts.as_ptr(), counts.len(), buf.as_mut_ptr().cast(), buf.len(), &mut need) })?;
-    buf.truncate(need.saturating_sub(1));
-    Ok(String::from_utf8(buf).expect("RLE strings are ASCII"))
+    two_call_string(|buf, cap, need| unsafe { sys::cvhp_rle_to_string(counts.as_ptr(), counts.len(), buf, cap, need) })
 }
 
 /// COCO runs of pycocotools' compressed string; an error for a malformed one.
