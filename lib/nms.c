@@ -127,7 +127,7 @@ typedef struct {
     size_t x1, y1, x2, y2, area;            /* float[n] */
     size_t dead, kept;                      /* u8[n] */
     size_t cellstart, kcount, stamp, kcprev; /* u32[2n + 1], u32[n] x 3 */
-    size_t rect;                             /* i32[4n] */
+    size_t rect, frect;                      /* i32[4n] each */
     size_t cellv[5], keptv[5], bigv[5];     /* float[4n] each, then float[n] each */
     size_t total;
 } layout;
@@ -152,6 +152,7 @@ static size_t plan(size_t n, int batched, layout *L)
     L->dead = put(&off, n, 1), L->kept = put(&off, n, 1);
     L->cellstart = put(&off, 2 * n + 1, 4), L->kcount = put(&off, n, 4);
     L->stamp = put(&off, n, 4), L->kcprev = put(&off, n, 4), L->rect = put(&off, 4 * n, 4);
+    L->frect = put(&off, 4 * n, 4);
     for (int f = 0; f < 5; f++) {
         L->cellv[f] = put(&off, 4 * n, 4);
         L->keptv[f] = put(&off, n, 4);
@@ -173,7 +174,7 @@ typedef struct {
     uint8_t *dead;
     uint8_t *kept;      /* indexed by global score rank */
     uint32_t *cellstart, *kcount, *stamp, *kcprev;
-    int32_t *rect;
+    int32_t *rect, *frect;
     float *cellv[5], *keptv[5], *bigv[5];
     cvhp__any_fn any;
     float fmin;
@@ -260,41 +261,83 @@ static void dense(const ctx *c, size_t b, size_t m, int64_t cap, int nt)
  * block. A candidate is thus tested against every earlier kept box that can
  * suppress it, and kept exactly when the sequential greedy keeps it.
  *
- * Kept boxes are filed in a uniform grid (cell = twice the mean box side);
- * a candidate only looks at the cells it covers. Boxes covering more than
- * SPAN_MAX cells are "big": kept big boxes are tested by every candidate, and
- * a big candidate tests every kept box. */
+ * Kept boxes are filed in a uniform grid; a candidate only looks at some
+ * cells (its query rectangle). Two ways to choose them, each visiting a
+ * superset of the kept boxes that can suppress the candidate:
+ *
+ *  - box mode (any threshold): a kept box is filed in the cells its box
+ *    covers and a candidate looks at the cells its box covers (cell = twice
+ *    the mean box side); two boxes that intersect share a cell.
+ *  - core mode (threshold t' >= CORE_T): IoU(A, K) >= t' > 0 means
+ *    iw ih >= t' (wA hA + wK hK - iw ih) for the overlap iw x ih, so
+ *    iw >= t' (wA hA + wK hK) / ((1 + t') ih) >= t' (wA + wK) / (1 + t')
+ *    as ih <= min(hA, hK). With iw <= min(wA, wK) that bounds
+ *    wA + wK <= wK (1 + t') / t', and with iw <= (wA + wK)/2 - |cxA - cxK|
+ *    (min(p, q) = (p + q)/2 - |p - q|/2 on both ends) it gives
+ *    |cxA - cxK| <= (wA + wK)(1 - t') / (2 (1 + t')) <= core(t') wK,
+ *    core = (1 - t') / (2 t'); likewise in y, and with A and K swapped. The
+ *    bound is reached (K inside A = K / t' wide, at its side, same heights).
+ *    So A's centre lies in K's "core", the rectangle of half-sides core wK,
+ *    core hK about K's centre: a kept box is filed in the cells its core
+ *    covers and a candidate looks at the one cell holding its centre. Cores
+ *    are much smaller than boxes (half the side at t' = 1/2, a fifth at 0.7),
+ *    so cells hold far fewer boxes.
+ *    t' is the float threshold less a relative 1e-4, far more than the few
+ *    ulps by which the float IoU can exceed the exact one, and the core is
+ *    widened by a relative 1e-4 for the rounding of centres and sides.
+ *
+ * Boxes whose filing rectangle covers more than SPAN_MAX cells are "big" and
+ * tested by every candidate; in box mode a big candidate tests every kept box. */
 #define BLOCK 512
 #define BLOCK_PAR 4096 /* fewer, larger parallel phases */
 #define SPAN_MAX 4
+#define CORE_T 0.4 /* core mode from this threshold up: core <= 0.75 */
+#define CORE_CELL 2.0 /* core-mode cell: CORE_CELL core(t') (mean width + mean height) */
 
 typedef struct {
     double ox, oy, inv;
+    double xmax, ymax; /* gx - 1, gy - 1 */
     int64_t gx, gy;
+    double core; /* core(t') widened, or 0 in box mode */
 } grid_geom;
 
-static inline int64_t cell_of(double v, double o, double inv, int64_t g)
+/* The column (row) of coordinate v: truncation is floor as the clamp to 0
+ * comes first, and monotone in v, so an interval's cells hold the cells of
+ * every point in it; NaN goes to 0. Branch-free (maxsd, minsd). */
+static inline int32_t cell_of(double v, double o, double inv, double gmax)
 {
-    /* v >= o for every active box (o is their minimum), so truncation is
-     * floor; the clamps keep any rounding inside the grid */
     double f = (v - o) * inv;
-    if (!(f >= 0))
-        return 0;
-    if (f >= (double)(g - 1))
-        return g - 1;
-    return (int64_t)f;
+    f = f > 0 ? f : 0;
+    f = f < gmax ? f : gmax;
+    return (int32_t)f;
 }
 
-/* Cells covered by box k: [r0, r1] x [r2, r3]; returns their count. */
-static inline int64_t span_of(const grid_geom *g, const float k[5], int64_t r[4])
+/* [c0, c1] x [c2, c3] -> f, or -2 (big) when it has more than SPAN_MAX cells */
+static inline void put_rect(int32_t *f, int32_t c0, int32_t c1, int32_t c2, int32_t c3)
 {
-    r[0] = cell_of(k[0], g->ox, g->inv, g->gx), r[1] = cell_of(k[2], g->ox, g->inv, g->gx);
-    r[2] = cell_of(k[1], g->oy, g->inv, g->gy), r[3] = cell_of(k[3], g->oy, g->inv, g->gy);
-    return (r[1] - r[0] + 1) * (r[3] - r[2] + 1);
+    f[0] = (c1 - c0 + 1) * (c3 - c2 + 1) > SPAN_MAX ? -2 : c0;
+    f[1] = c1, f[2] = c2, f[3] = c3;
+}
+
+/* The query (r) and filing (f) rectangles of active box k (see above). */
+static inline void box_cells(const grid_geom *g, const float k[4], int32_t *r, int32_t *f)
+{
+    if (g->core > 0) {
+        const double cx = 0.5 * ((double)k[0] + k[2]), cy = 0.5 * ((double)k[1] + k[3]);
+        const double hx = g->core * ((double)k[2] - k[0]) + 1e-6 * (fabs(cx) + 1.0);
+        const double hy = g->core * ((double)k[3] - k[1]) + 1e-6 * (fabs(cy) + 1.0);
+        r[0] = r[1] = cell_of(cx, g->ox, g->inv, g->xmax);
+        r[2] = r[3] = cell_of(cy, g->oy, g->inv, g->ymax);
+        put_rect(f, cell_of(cx - hx, g->ox, g->inv, g->xmax), cell_of(cx + hx, g->ox, g->inv, g->xmax),
+                 cell_of(cy - hy, g->oy, g->inv, g->ymax), cell_of(cy + hy, g->oy, g->inv, g->ymax));
+    } else {
+        put_rect(r, cell_of(k[0], g->ox, g->inv, g->xmax), cell_of(k[2], g->ox, g->inv, g->xmax),
+                 cell_of(k[1], g->oy, g->inv, g->ymax), cell_of(k[3], g->oy, g->inv, g->ymax));
+    }
 }
 
 /* Grid over the active boxes of a bucket; 0 when none is active. */
-static int grid_geometry(const ctx *c, size_t b, size_t m, grid_geom *g)
+static int grid_geometry(const ctx *c, size_t b, size_t m, double scale, grid_geom *g)
 {
     const float *x1 = c->x1 + b, *y1 = c->y1 + b, *x2 = c->x2 + b, *y2 = c->y2 + b, *ar = c->area + b;
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, sw = 0;
@@ -309,7 +352,7 @@ static int grid_geometry(const ctx *c, size_t b, size_t m, grid_geom *g)
     }
     if (na == 0)
         return 0;
-    double cell = sw / (double)na; /* (mean width + mean height) = twice the mean side */
+    double cell = scale * sw / (double)na; /* scale (mean width + mean height) */
     const double ex = maxx - minx, ey = maxy - miny;
     if (!(cell > 0) || !isfinite(cell))
         cell = 1;
@@ -317,6 +360,7 @@ static int grid_geometry(const ctx *c, size_t b, size_t m, grid_geom *g)
         cell *= 1.25; /* at most m cells */
     g->ox = minx, g->oy = miny, g->inv = 1.0 / cell;
     g->gx = (int64_t)(floor(ex / cell) + 1), g->gy = (int64_t)(floor(ey / cell) + 1);
+    g->xmax = (double)(g->gx - 1), g->ymax = (double)(g->gy - 1);
     return 1;
 }
 
@@ -336,7 +380,7 @@ typedef struct {
     const ctx *c;
     size_t b;
     const grid_geom *g;
-    const int32_t *rect;
+    const int32_t *rect, *frect; /* query and filing rectangles */
     const uint32_t *cstart;
     uint32_t *kc, *stamp, *kcprev;
     float *cell[5], *kept[5], *big[5];
@@ -415,12 +459,14 @@ static void phase2(greedy_state *s, size_t b0, size_t b1, int after_phase1)
             if (hit)
                 continue;
             /* kept: file it */
-            push5(s->kept, s->nkept++, k);
-            if (r[0] == -2) {
+            if (s->g->core == 0) /* only big candidates read the list, and only in box mode */
+                push5(s->kept, s->nkept++, k);
+            const int32_t *f = s->frect + 4 * q;
+            if (f[0] == -2) {
                 push5(s->big, s->nbig++, k);
             } else {
-                for (int32_t yy = r[2]; yy <= r[3]; yy++)
-                    for (int32_t xx = r[0]; xx <= r[1]; xx++) {
+                for (int32_t yy = f[2]; yy <= f[3]; yy++)
+                    for (int32_t xx = f[0]; xx <= f[1]; xx++) {
                         const size_t cc = (size_t)yy * gx + (size_t)xx;
                         if (s->stamp[cc] != blockno) {
                             s->stamp[cc] = blockno;
@@ -438,19 +484,32 @@ static void phase2(greedy_state *s, size_t b0, size_t b1, int after_phase1)
     }
 }
 
+static inline void count_cells(uint32_t *cstart, const int32_t *f, size_t gx)
+{
+    for (int32_t yy = f[2]; yy <= f[3]; yy++)
+        for (int32_t xx = f[0]; xx <= f[1]; xx++)
+            cstart[(size_t)yy * gx + (size_t)xx + 1]++;
+}
+
 static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap, int nt)
 {
     const float *x1 = c->x1 + b, *y1 = c->y1 + b, *x2 = c->x2 + b, *y2 = c->y2 + b, *ar = c->area + b;
     const uint32_t *pos = c->pos + b;
+    /* core mode: t' and the core's half-side per unit of box side */
+    const double tp = (double)c->fmin * (1.0 - 1e-4);
+    const double core = tp >= CORE_T ? (1.0 - tp) / (2.0 * tp) * (1.0 + 1e-4) : 0.0;
     grid_geom g;
-    if (!grid_geometry(c, b, m, &g)) { /* nothing can suppress anything */
+    g.core = core;
+    if (!grid_geometry(c, b, m, core > 0 ? CORE_CELL * core : 1.0, &g)) { /* nothing can suppress anything */
         for (size_t q = 0; q < m && (int64_t)q != cap; q++)
             c->kept[pos[q]] = 1;
         return;
     }
     const size_t ncell = (size_t)(g.gx * g.gy);
     uint32_t *cstart = c->cellstart + b + bi, *kc = c->kcount + b, *stamp = c->stamp + b, *kcprev = c->kcprev + b;
-    int32_t *rect = c->rect + 4 * b; /* cell rectangle of each candidate; rect[0] = -1: inert, -2: big */
+    /* cell rectangles of each box, [0] = -1: inert, -2: big; as a candidate
+     * (rect) and as a kept box (frect, the same in box mode) */
+    int32_t *rect = c->rect + 4 * b, *frect = core > 0 ? c->frect + 4 * b : rect;
     float *cell[5], *kept[5], *big[5];
     for (int f = 0; f < 5; f++) {
         cell[f] = c->cellv[f] + 4 * b;
@@ -459,38 +518,34 @@ static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap
     }
     uint8_t *sup = c->dead + b;
 
-    /* each candidate's cells (in parallel), then each cell's capacity (its small active boxes) */
+    /* each box's cells (in parallel), then each cell's capacity (the boxes
+     * filed in it); one pass when serial */
+    memset(cstart, 0, (ncell + 1) * sizeof *cstart);
+    const int par_cells = nt > 1 && m >= 8192;
 #if CVHP_HAVE_OPENMP
-#  pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && m >= 8192)
+#  pragma omp parallel for num_threads(nt) schedule(static) if (par_cells)
 #endif
     for (size_t i = 0; i < m; i++) {
-        int32_t *r = rect + 4 * i;
+        int32_t *r = rect + 4 * i, *f = frect + 4 * i;
         if (!active(x1, y1, x2, y2, ar, i)) {
-            r[0] = -1;
+            r[0] = f[0] = -1;
             continue;
         }
-        float k[5];
-        int64_t rr[4];
-        load5(c, b, i, k);
-        const int64_t span = span_of(&g, k, rr);
-        r[0] = span > SPAN_MAX ? -2 : (int32_t)rr[0];
-        r[1] = (int32_t)rr[1], r[2] = (int32_t)rr[2], r[3] = (int32_t)rr[3];
+        const float k[4] = {x1[i], y1[i], x2[i], y2[i]};
+        box_cells(&g, k, r, f);
+        if (!par_cells && f[0] >= 0)
+            count_cells(cstart, f, (size_t)g.gx);
     }
-    memset(cstart, 0, (ncell + 1) * sizeof *cstart);
-    for (size_t i = 0; i < m; i++) {
-        const int32_t *r = rect + 4 * i;
-        if (r[0] < 0)
-            continue;
-        for (int32_t yy = r[2]; yy <= r[3]; yy++)
-            for (int32_t xx = r[0]; xx <= r[1]; xx++)
-                cstart[(size_t)yy * (size_t)g.gx + (size_t)xx + 1]++;
-    }
+    if (par_cells)
+        for (size_t i = 0; i < m; i++)
+            if (frect[4 * i] >= 0)
+                count_cells(cstart, frect + 4 * i, (size_t)g.gx);
     for (size_t k = 1; k <= ncell; k++)
         cstart[k] += cstart[k - 1];
     memset(kc, 0, ncell * sizeof *kc);
     memset(stamp, 0, ncell * sizeof *stamp);
 
-    greedy_state st = {c, b, &g, rect, cstart, kc, stamp, kcprev, {0}, {0}, {0}, sup, 0, 0, 0, cap, 0, 0};
+    greedy_state st = {c, b, &g, rect, frect, cstart, kc, stamp, kcprev, {0}, {0}, {0}, sup, 0, 0, 0, cap, 0, 0};
     for (int f = 0; f < 5; f++)
         st.cell[f] = cell[f], st.kept[f] = kept[f], st.big[f] = big[f];
 #if CVHP_HAVE_OPENMP
@@ -680,6 +735,7 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
     c.pos = pos, c.dead = ws + L.dead, c.kept = ws + L.kept;
     c.cellstart = (uint32_t *)(ws + L.cellstart), c.kcount = (uint32_t *)(ws + L.kcount);
     c.stamp = (uint32_t *)(ws + L.stamp), c.kcprev = (uint32_t *)(ws + L.kcprev), c.rect = (int32_t *)(ws + L.rect);
+    c.frect = (int32_t *)(ws + L.frect);
     for (int f = 0; f < 5; f++) {
         c.cellv[f] = (float *)(ws + L.cellv[f]), c.keptv[f] = (float *)(ws + L.keptv[f]);
         c.bigv[f] = (float *)(ws + L.bigv[f]);
@@ -694,6 +750,9 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
 #  pragma omp parallel for num_threads(nt_gather) schedule(static) if (nt_gather > 1 && m >= 16384)
 #endif
     for (size_t t = 0; t < m; t++) {
+        /* a random gather from the input: fetch a few boxes ahead */
+        if (t + 16 < m)
+            __builtin_prefetch(boxes + 4 * (size_t)order[pos[t + 16]]);
         const float *q = boxes + 4 * (size_t)order[pos[t]];
         c.x1[t] = q[0], c.y1[t] = q[1], c.x2[t] = q[2], c.y2[t] = q[3];
         c.area[t] = (q[2] - q[0]) * (q[3] - q[1]);

@@ -369,6 +369,101 @@ START_TEST(random_against_naive)
 }
 END_TEST
 
+/* Pairs at the edge of what can suppress: with equal, aligned heights, a box
+ * K inside a box A 1/t times as wide and touching its side has IoU exactly t
+ * and its centre as far from A's as IoU >= t allows (the bound the grid's
+ * core mode files by); equal widths give the other extreme. Sizes and
+ * offsets are jittered by a relative 1e-3 to both sides of the threshold, the
+ * axes swapped for half the pairs, and the pairs packed densely so they also
+ * interact. Every bucket is large enough for the grid path. */
+static void extreme_pairs(test_rng *rng, float *b, float *s, int64_t *cls, size_t pairs, double t)
+{
+    for (size_t p = 0; p < pairs; p++) {
+        const double wk = test_rng_float(rng, 4, 120), h = test_rng_float(rng, 4, 120);
+        const double jit = 1.0 + test_rng_float(rng, -1e-3f, 1e-3f);
+        const double tt = t > 0.05 ? t : 0.05;
+        double ka[4], kk[4]; /* x1, y1, x2, y2 of the wide (A) and narrow (K) box */
+        const double x = test_rng_float(rng, 0, 1500), y = test_rng_float(rng, 0, 1500);
+        if (p % 3 != 2) { /* K inside A, at its left or right side */
+            const double wa = wk / tt * jit;
+            ka[0] = x, ka[2] = x + wa;
+            kk[0] = (p & 1) ? ka[2] - wk : x, kk[2] = kk[0] + wk;
+            kk[0] += test_rng_float(rng, -1e-3f, 1e-3f) * wk, kk[2] = kk[0] + wk;
+        } else { /* equal widths, offset by w (1 - t) / (1 + t) */
+            const double d = wk * (1 - tt) / (1 + tt) * jit;
+            ka[0] = x, ka[2] = x + wk, kk[0] = x + d, kk[2] = kk[0] + wk;
+        }
+        ka[1] = kk[1] = y, ka[3] = kk[3] = y + h;
+        const int swap = (p / 2) & 1; /* the same in y */
+        float *A = b + 8 * p, *K = A + 4;
+        for (int i = 0; i < 4; i++) {
+            const int j = swap ? (i ^ 1) : i;
+            A[j] = (float)ka[i], K[j] = (float)kk[i];
+        }
+        const int k_first = (int)(test_rng_next(rng) & 1); /* which one is kept first */
+        s[2 * p] = k_first ? 0.25f : 0.75f, s[2 * p + 1] = k_first ? 0.75f : 0.25f;
+        s[2 * p] += (float)p * 1e-5f, s[2 * p + 1] += (float)p * 1e-5f;
+        cls[2 * p] = cls[2 * p + 1] = (int64_t)(p % 2);
+    }
+}
+
+START_TEST(extreme_pairs_against_naive)
+{
+    static const double ts[] = {0.0, 0.2, 0.3, 0.39, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9, 0.97, 1.0};
+    test_rng rng = {0xED6E + (uint64_t)_i};
+    const size_t pairs = 1200, n = 2 * pairs;
+    float *b = malloc(4 * n * sizeof *b), *s = malloc(n * sizeof *s);
+    int64_t *cls = malloc(n * sizeof *cls), *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+    float *bc = malloc(4 * n * sizeof *bc), *sc = malloc(n * sizeof *sc);
+    int64_t *wc = malloc(n * sizeof *wc), *map = malloc(n * sizeof *map);
+    for (size_t ti = 0; ti < sizeof ts / sizeof ts[0]; ti++) {
+        const double t = ts[ti];
+        extreme_pairs(&rng, b, s, cls, pairs, t);
+        /* batched reference: the naive NMS of each class, merged by score */
+        size_t nw = naive_nms(b, s, n, t, want);
+        size_t nb = 0;
+        for (int64_t c = 0; c < 2; c++) {
+            size_t m = 0;
+            for (size_t i = 0; i < n; i++)
+                if (cls[i] == c) {
+                    memcpy(bc + 4 * m, b + 4 * i, 4 * sizeof *b);
+                    sc[m] = s[i], map[m] = (int64_t)i, m++;
+                }
+            size_t k = naive_nms(bc, sc, m, t, wc + nb);
+            for (size_t j = nb; j < nb + k; j++)
+                wc[j] = map[wc[j]];
+            nb += k;
+        }
+        /* scores are distinct: order the merged list by score */
+        for (size_t i = 1; i < nb; i++)
+            for (size_t j = i; j > 0 && s[wc[j]] > s[wc[j - 1]]; j--) {
+                int64_t tmp = wc[j];
+                wc[j] = wc[j - 1], wc[j - 1] = tmp;
+            }
+        FOR_EACH_ISA(isa)
+        {
+            for (int threads = 1; threads <= 2; threads++) {
+                cvhp_nms_options o;
+                cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+                o.iou_threshold = t;
+                o.num_threads = threads;
+                size_t ng;
+                ck_assert_ok(cvhp_nms(b, s, n, &o, got, n, &ng));
+                ck_assert_msg(ng == nw, "t=%g isa=%s: %zu kept, naive %zu", t, cvhp_isa_name(isa), ng, nw);
+                ck_assert_msg(memcmp(got, want, ng * sizeof *got) == 0, "t=%g isa=%s: kept differ", t,
+                              cvhp_isa_name(isa));
+                ck_assert_ok(cvhp_batched_nms(b, s, cls, n, &o, got, n, &ng));
+                ck_assert_msg(ng == nb, "batched t=%g isa=%s: %zu kept, naive %zu", t, cvhp_isa_name(isa), ng, nb);
+                ck_assert_msg(memcmp(got, wc, ng * sizeof *got) == 0, "batched t=%g isa=%s: kept differ", t,
+                              cvhp_isa_name(isa));
+            }
+        }
+        restore_isa();
+    }
+    free(b), free(s), free(cls), free(want), free(got), free(bc), free(sc), free(wc), free(map);
+}
+END_TEST
+
 /* A kernel variant called directly agrees with the scalar reference. */
 START_TEST(suppress_variants_agree)
 {
@@ -616,6 +711,7 @@ Suite *cvhp_test_suite(void)
     tc = tcase_create("properties");
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, random_against_naive, 0, 6);
+    tcase_add_loop_test(tc, extreme_pairs_against_naive, 0, 3);
     tcase_add_test(tc, suppress_variants_agree);
     tcase_add_test(tc, top_k_and_score_threshold);
     tcase_add_test(tc, workspace_and_allocator);
