@@ -25,6 +25,9 @@
 #  include <omp.h>
 #endif
 
+/* Cell storage of the grid sweep: FILE_MAX entries per box of a bucket. */
+#define FILE_MAX 4
+
 #define FAST_FLAGS (CVHP_NMS_SUPPRESS_GE | CVHP_NMS_SCORE_THRESHOLD | CVHP_NMS_SCORE_GE | CVHP_NMS_TOPK_CANDIDATES)
 #define ALL_FLAGS                                                                                       \
     (FAST_FLAGS | CVHP_NMS_AREA_PLUS_ONE | CVHP_NMS_OPENCV_IOU | CVHP_NMS_NORMALIZE_CORNERS |          \
@@ -128,7 +131,7 @@ typedef struct {
     size_t dead, kept;                      /* u8[n] */
     size_t cellstart, kcount, stamp, kcprev; /* u32[2n + 1], u32[n] x 3 */
     size_t rect, frect;                      /* i32[4n] each */
-    size_t cellv[5], keptv[5], bigv[5];     /* float[4n] each, then float[n] each */
+    size_t keptv[5], bigv[5], cellv[5];     /* float[n] each, then float[FILE_MAX n] each */
     size_t total;
 } layout;
 
@@ -154,10 +157,11 @@ static size_t plan(size_t n, int batched, layout *L)
     L->stamp = put(&off, n, 4), L->kcprev = put(&off, n, 4), L->rect = put(&off, 4 * n, 4);
     L->frect = put(&off, 4 * n, 4);
     for (int f = 0; f < 5; f++) {
-        L->cellv[f] = put(&off, 4 * n, 4);
         L->keptv[f] = put(&off, n, 4);
         L->bigv[f] = put(&off, n, 4);
     }
+    for (int f = 0; f < 5; f++) /* last: a sanitizer sees any overrun */
+        L->cellv[f] = put(&off, FILE_MAX * n, 4);
     L->total = off + 64; /* alignment slack for the base pointer */
     return L->total;
 }
@@ -286,13 +290,16 @@ static void dense(const ctx *c, size_t b, size_t m, int64_t cap, int nt)
  *    ulps by which the float IoU can exceed the exact one, and the core is
  *    widened by a relative 1e-4 for the rounding of centres and sides.
  *
- * Boxes whose filing rectangle covers more than SPAN_MAX cells are "big" and
- * tested by every candidate; in box mode a big candidate tests every kept box. */
+ * Boxes whose filing rectangle covers more than SPAN_MAX cells (CORE_SPAN_MAX
+ * in core mode), or would overrun the bucket's cell storage (FILE_MAX
+ * entries a box, taken in box order), are "big" and tested by every
+ * candidate; in box mode a big candidate tests every kept box. */
 #define BLOCK 512
 #define BLOCK_PAR 4096 /* fewer, larger parallel phases */
 #define SPAN_MAX 4
 #define CORE_T 0.4 /* core mode from this threshold up: core <= 0.75 */
-#define CORE_CELL 2.0 /* core-mode cell: CORE_CELL core(t') (mean width + mean height) */
+#define CORE_CELL 1.5 /* core-mode cell: CORE_CELL core(t') (mean width + mean height) */
+#define CORE_SPAN_MAX 9 /* SPAN_MAX in core mode */
 
 typedef struct {
     double ox, oy, inv;
@@ -312,10 +319,10 @@ static inline int32_t cell_of(double v, double o, double inv, double gmax)
     return (int32_t)f;
 }
 
-/* [c0, c1] x [c2, c3] -> f, or -2 (big) when it has more than SPAN_MAX cells */
-static inline void put_rect(int32_t *f, int32_t c0, int32_t c1, int32_t c2, int32_t c3)
+/* [c0, c1] x [c2, c3] -> f, or -2 (big) when it has more than max cells */
+static inline void put_rect(int32_t *f, int32_t c0, int32_t c1, int32_t c2, int32_t c3, int32_t max)
 {
-    f[0] = (c1 - c0 + 1) * (c3 - c2 + 1) > SPAN_MAX ? -2 : c0;
+    f[0] = (c1 - c0 + 1) * (c3 - c2 + 1) > max ? -2 : c0;
     f[1] = c1, f[2] = c2, f[3] = c3;
 }
 
@@ -329,10 +336,10 @@ static inline void box_cells(const grid_geom *g, const float k[4], int32_t *r, i
         r[0] = r[1] = cell_of(cx, g->ox, g->inv, g->xmax);
         r[2] = r[3] = cell_of(cy, g->oy, g->inv, g->ymax);
         put_rect(f, cell_of(cx - hx, g->ox, g->inv, g->xmax), cell_of(cx + hx, g->ox, g->inv, g->xmax),
-                 cell_of(cy - hy, g->oy, g->inv, g->ymax), cell_of(cy + hy, g->oy, g->inv, g->ymax));
+                 cell_of(cy - hy, g->oy, g->inv, g->ymax), cell_of(cy + hy, g->oy, g->inv, g->ymax), CORE_SPAN_MAX);
     } else {
         put_rect(r, cell_of(k[0], g->ox, g->inv, g->xmax), cell_of(k[2], g->ox, g->inv, g->xmax),
-                 cell_of(k[1], g->oy, g->inv, g->ymax), cell_of(k[3], g->oy, g->inv, g->ymax));
+                 cell_of(k[1], g->oy, g->inv, g->ymax), cell_of(k[3], g->oy, g->inv, g->ymax), SPAN_MAX);
     }
 }
 
@@ -389,6 +396,7 @@ typedef struct {
     int64_t kept_total, cap;
     uint32_t blockno;
     int done;
+    int track; /* block-parallel sweep: record which boxes each block filed */
 } greedy_state;
 
 #if CVHP_HAVE_OPENMP /* only the block-parallel sweep uses it */
@@ -427,6 +435,7 @@ static void phase2(greedy_state *s, size_t b0, size_t b1, int after_phase1)
     const float fmin = c->fmin;
     const size_t kept0 = after_phase1 ? s->nkept : 0, big0 = after_phase1 ? s->nbig : 0;
     const uint32_t blockno = ++s->blockno;
+    const int core = s->g->core > 0, track = s->track;
     for (size_t q = b0; q < b1; q++) {
         const int32_t *r = s->rect + 4 * q;
         if (r[0] != -1) {
@@ -438,7 +447,13 @@ static void phase2(greedy_state *s, size_t b0, size_t b1, int after_phase1)
                                       s->big[4] + big0, s->nbig - big0, fmin))
                 continue;
             int hit = 0;
-            if (r[0] == -2) {
+            if (core) { /* one cell */
+                const size_t cc = (size_t)r[2] * gx + (size_t)r[0];
+                const size_t from = !after_phase1 ? 0 : s->stamp[cc] == blockno ? s->kcprev[cc] : s->kc[cc];
+                const size_t o = s->cstart[cc] + from, nc = s->kc[cc] - from;
+                hit = nc > 0 && any(k, s->cell[0] + o, s->cell[1] + o, s->cell[2] + o, s->cell[3] + o,
+                                    s->cell[4] + o, nc, fmin);
+            } else if (r[0] == -2) {
                 hit = s->nkept > kept0 && any(k, s->kept[0] + kept0, s->kept[1] + kept0, s->kept[2] + kept0,
                                               s->kept[3] + kept0, s->kept[4] + kept0, s->nkept - kept0, fmin);
             } else {
@@ -459,7 +474,7 @@ static void phase2(greedy_state *s, size_t b0, size_t b1, int after_phase1)
             if (hit)
                 continue;
             /* kept: file it */
-            if (s->g->core == 0) /* only big candidates read the list, and only in box mode */
+            if (!core) /* only big candidates read the list, and only in box mode */
                 push5(s->kept, s->nkept++, k);
             const int32_t *f = s->frect + 4 * q;
             if (f[0] == -2) {
@@ -468,7 +483,7 @@ static void phase2(greedy_state *s, size_t b0, size_t b1, int after_phase1)
                 for (int32_t yy = f[2]; yy <= f[3]; yy++)
                     for (int32_t xx = f[0]; xx <= f[1]; xx++) {
                         const size_t cc = (size_t)yy * gx + (size_t)xx;
-                        if (s->stamp[cc] != blockno) {
+                        if (track && s->stamp[cc] != blockno) {
                             s->stamp[cc] = blockno;
                             s->kcprev[cc] = s->kc[cc];
                         }
@@ -484,8 +499,16 @@ static void phase2(greedy_state *s, size_t b0, size_t b1, int after_phase1)
     }
 }
 
-static inline void count_cells(uint32_t *cstart, const int32_t *f, size_t gx)
+/* One more box in each cell of filing rectangle f, while the bucket's cell
+ * storage (FILE_MAX per box) has room; else the box is big. */
+static inline void count_cells(uint32_t *cstart, int32_t *f, size_t gx, size_t *filed, size_t room)
 {
+    const size_t span = (size_t)(f[1] - f[0] + 1) * (size_t)(f[3] - f[2] + 1);
+    if (*filed + span > room) {
+        f[0] = -2;
+        return;
+    }
+    *filed += span;
     for (int32_t yy = f[2]; yy <= f[3]; yy++)
         for (int32_t xx = f[0]; xx <= f[1]; xx++)
             cstart[(size_t)yy * gx + (size_t)xx + 1]++;
@@ -512,7 +535,7 @@ static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap
     int32_t *rect = c->rect + 4 * b, *frect = core > 0 ? c->frect + 4 * b : rect;
     float *cell[5], *kept[5], *big[5];
     for (int f = 0; f < 5; f++) {
-        cell[f] = c->cellv[f] + 4 * b;
+        cell[f] = c->cellv[f] + FILE_MAX * b;
         kept[f] = c->keptv[f] + b;
         big[f] = c->bigv[f] + b;
     }
@@ -522,6 +545,7 @@ static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap
      * filed in it); one pass when serial */
     memset(cstart, 0, (ncell + 1) * sizeof *cstart);
     const int par_cells = nt > 1 && m >= 8192;
+    size_t filed = 0;
 #if CVHP_HAVE_OPENMP
 #  pragma omp parallel for num_threads(nt) schedule(static) if (par_cells)
 #endif
@@ -534,22 +558,23 @@ static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap
         const float k[4] = {x1[i], y1[i], x2[i], y2[i]};
         box_cells(&g, k, r, f);
         if (!par_cells && f[0] >= 0)
-            count_cells(cstart, f, (size_t)g.gx);
+            count_cells(cstart, f, (size_t)g.gx, &filed, FILE_MAX * m);
     }
     if (par_cells)
         for (size_t i = 0; i < m; i++)
             if (frect[4 * i] >= 0)
-                count_cells(cstart, frect + 4 * i, (size_t)g.gx);
+                count_cells(cstart, frect + 4 * i, (size_t)g.gx, &filed, FILE_MAX * m);
     for (size_t k = 1; k <= ncell; k++)
         cstart[k] += cstart[k - 1];
     memset(kc, 0, ncell * sizeof *kc);
     memset(stamp, 0, ncell * sizeof *stamp);
 
-    greedy_state st = {c, b, &g, rect, frect, cstart, kc, stamp, kcprev, {0}, {0}, {0}, sup, 0, 0, 0, cap, 0, 0};
+    greedy_state st = {c, b, &g, rect, frect, cstart, kc, stamp, kcprev, {0}, {0}, {0}, sup, 0, 0, 0, cap, 0, 0, 0};
     for (int f = 0; f < 5; f++)
         st.cell[f] = cell[f], st.kept[f] = kept[f], st.big[f] = big[f];
 #if CVHP_HAVE_OPENMP
     if (nt > 1 && m >= 2 * BLOCK_PAR) {
+        st.track = 1;
         /* one team for the whole sweep: phase 1 is split between the threads,
          * phase 2 runs on one of them while the others wait at the barrier */
 #  pragma omp parallel num_threads(nt)
@@ -572,10 +597,7 @@ static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap
     }
 #endif
     (void)nt;
-    for (size_t b0 = 0; b0 < m && !st.done; b0 += BLOCK) {
-        const size_t b1 = m - b0 < BLOCK ? m : b0 + BLOCK;
-        phase2(&st, b0, b1, 0);
-    }
+    phase2(&st, 0, m, 0); /* serial: one block */
 }
 
 /* ---- other conventions: scalar, O(N * K) ---- */

@@ -464,6 +464,55 @@ START_TEST(extreme_pairs_against_naive)
 }
 END_TEST
 
+/* Boxes whose suppression regions each straddle three grid cells a side:
+ * at t = 0.5 the grid of 1000 boxes, 60% of them 100 px squares, has cells
+ * of about 1.5 x 0.5 x (mean width + mean height) = 90 px, and a square's
+ * region (at t = 0.5 the square itself) starting 5% of a cell before a cell
+ * line covers 3 x 3 cells. The cell storage of the bucket (4
+ * entries a box) cannot hold them all, so some are treated as covering
+ * everything; the result must not change (and nothing may overrun: the
+ * sanitizer build catches that). */
+START_TEST(crowded_cells_against_naive)
+{
+    const size_t n = 1000, large = 600;
+    float *b = malloc(4 * n * sizeof *b), *s = malloc(n * sizeof *s);
+    int64_t *cls = calloc(n, sizeof *cls), *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+    test_rng rng = {0xB0D6E7};
+    const double mean_side = (large * 100.0 + (n - large) * 0.5) / (double)n;
+    const double cell = 1.5 * 0.5 * 2 * mean_side;
+    for (size_t i = 0; i < n; i++) {
+        if (i < large) {
+            const size_t gi = 1 + i % 24, gj = 1 + (i / 24) % 24;
+            b[4 * i] = (float)((double)gi * cell - 0.05 * cell);
+            b[4 * i + 1] = (float)((double)gj * cell - 0.05 * cell);
+            b[4 * i + 2] = b[4 * i] + 100.0f, b[4 * i + 3] = b[4 * i + 1] + 100.0f;
+        } else {
+            b[4 * i] = i == large ? 0.0f : test_rng_float(&rng, 0, 2000);
+            b[4 * i + 1] = i == large ? 0.0f : test_rng_float(&rng, 0, 2000);
+            b[4 * i + 2] = b[4 * i] + 0.5f, b[4 * i + 3] = b[4 * i + 1] + 0.5f;
+        }
+        s[i] = test_rng_float(&rng, 0, 1);
+    }
+    const size_t nw = naive_nms(b, s, n, 0.5, want);
+    FOR_EACH_ISA(isa)
+    {
+        for (int threads = 1; threads <= 2; threads++) {
+            cvhp_nms_options o;
+            cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+            o.num_threads = threads;
+            size_t ng;
+            ck_assert_ok(cvhp_nms(b, s, n, &o, got, n, &ng));
+            ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0, "isa=%s: %zu kept, naive %zu",
+                          cvhp_isa_name(isa), ng, nw);
+            ck_assert_ok(cvhp_batched_nms(b, s, cls, n, &o, got, n, &ng));
+            ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0, "batched isa=%s", cvhp_isa_name(isa));
+        }
+    }
+    restore_isa();
+    free(b), free(s), free(cls), free(want), free(got);
+}
+END_TEST
+
 /* A kernel variant called directly agrees with the scalar reference. */
 START_TEST(suppress_variants_agree)
 {
@@ -712,6 +761,7 @@ Suite *cvhp_test_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, random_against_naive, 0, 6);
     tcase_add_loop_test(tc, extreme_pairs_against_naive, 0, 3);
+    tcase_add_test(tc, crowded_cells_against_naive);
     tcase_add_test(tc, suppress_variants_agree);
     tcase_add_test(tc, top_k_and_score_threshold);
     tcase_add_test(tc, workspace_and_allocator);
