@@ -300,6 +300,7 @@ static void dense(const ctx *c, size_t b, size_t m, int64_t cap, int nt)
 #define CORE_T 0.4 /* core mode from this threshold up: core <= 0.75 */
 #define CORE_CELL 1.5 /* core-mode cell: CORE_CELL core(t') (mean width + mean height) */
 #define CORE_SPAN_MAX 9 /* SPAN_MAX in core mode */
+#define SWEEP_CALL_COST 52.0 /* core_sweep: a kernel call costs as much as this many pair tests */
 
 typedef struct {
     double ox, oy, inv;
@@ -326,24 +327,46 @@ static inline void put_rect(int32_t *f, int32_t c0, int32_t c1, int32_t c2, int3
     f[1] = c1, f[2] = c2, f[3] = c3;
 }
 
+/* The cell holding the centre of box k, and the cells its core covers. */
+static inline int32_t home_cell(const grid_geom *g, const float k[4])
+{
+    const double cx = 0.5 * ((double)k[0] + k[2]), cy = 0.5 * ((double)k[1] + k[3]);
+    return cell_of(cy, g->oy, g->inv, g->ymax) * (int32_t)g->gx + cell_of(cx, g->ox, g->inv, g->xmax);
+}
+
+static inline void core_cells(const grid_geom *g, const float k[4], int32_t f[4])
+{
+    const double cx = 0.5 * ((double)k[0] + k[2]), cy = 0.5 * ((double)k[1] + k[3]);
+    const double hx = g->core * ((double)k[2] - k[0]) + 1e-6 * (fabs(cx) + 1.0);
+    const double hy = g->core * ((double)k[3] - k[1]) + 1e-6 * (fabs(cy) + 1.0);
+    f[0] = cell_of(cx - hx, g->ox, g->inv, g->xmax), f[1] = cell_of(cx + hx, g->ox, g->inv, g->xmax);
+    f[2] = cell_of(cy - hy, g->oy, g->inv, g->ymax), f[3] = cell_of(cy + hy, g->oy, g->inv, g->ymax);
+}
+
 /* The query (r) and filing (f) rectangles of active box k (see above). */
 static inline void box_cells(const grid_geom *g, const float k[4], int32_t *r, int32_t *f)
 {
     if (g->core > 0) {
         const double cx = 0.5 * ((double)k[0] + k[2]), cy = 0.5 * ((double)k[1] + k[3]);
-        const double hx = g->core * ((double)k[2] - k[0]) + 1e-6 * (fabs(cx) + 1.0);
-        const double hy = g->core * ((double)k[3] - k[1]) + 1e-6 * (fabs(cy) + 1.0);
         r[0] = r[1] = cell_of(cx, g->ox, g->inv, g->xmax);
         r[2] = r[3] = cell_of(cy, g->oy, g->inv, g->ymax);
-        put_rect(f, cell_of(cx - hx, g->ox, g->inv, g->xmax), cell_of(cx + hx, g->ox, g->inv, g->xmax),
-                 cell_of(cy - hy, g->oy, g->inv, g->ymax), cell_of(cy + hy, g->oy, g->inv, g->ymax), CORE_SPAN_MAX);
+        int32_t cr[4];
+        core_cells(g, k, cr);
+        put_rect(f, cr[0], cr[1], cr[2], cr[3], CORE_SPAN_MAX);
     } else {
         put_rect(r, cell_of(k[0], g->ox, g->inv, g->xmax), cell_of(k[2], g->ox, g->inv, g->xmax),
                  cell_of(k[1], g->oy, g->inv, g->ymax), cell_of(k[3], g->oy, g->inv, g->ymax), SPAN_MAX);
     }
 }
 
-/* Grid over the active boxes of a bucket; 0 when none is active. */
+/* Grid over the active boxes of a bucket; 0 when none is active. The cell is
+ * scale (mean width + mean height), or for core_sweep (scale 0) x times the
+ * mean core side q: a kept box makes about (q/s + 1)^2 kernel calls over
+ * rho (q + s)^2 candidates (rho: boxes per unit area), so the cost
+ * alpha (1/x + 1)^2 + beta rho q^2 (1 + x)^2 is least at
+ * x = (alpha / (beta rho q^2))^(1/3); alpha / beta = SWEEP_CALL_COST was
+ * fitted on the benchmark (x = 2 at rho q^2 = 6.5, per-class proposals;
+ * x = 0.5 at 510, crowded single-class proposals). */
 static int grid_geometry(const ctx *c, size_t b, size_t m, double scale, grid_geom *g)
 {
     const float *x1 = c->x1 + b, *y1 = c->y1 + b, *x2 = c->x2 + b, *y2 = c->y2 + b, *ar = c->area + b;
@@ -359,8 +382,14 @@ static int grid_geometry(const ctx *c, size_t b, size_t m, double scale, grid_ge
     }
     if (na == 0)
         return 0;
-    double cell = scale * sw / (double)na; /* scale (mean width + mean height) */
     const double ex = maxx - minx, ey = maxy - miny;
+    if (scale == 0) {
+        const double q = g->core * sw / (double)na, rho = (double)na / ((ex + q) * (ey + q));
+        double x = cbrt(SWEEP_CALL_COST / (rho * q * q));
+        x = x < 0.35 ? 0.35 : x > 4 ? 4 : x; /* also takes NaN to 4 */
+        scale = x * g->core;
+    }
+    double cell = scale * sw / (double)na; /* scale (mean width + mean height) */
     if (!(cell > 0) || !isfinite(cell))
         cell = 1;
     while ((floor(ex / cell) + 1) * (floor(ey / cell) + 1) > (double)m)
@@ -514,6 +543,76 @@ static inline void count_cells(uint32_t *cstart, int32_t *f, size_t gx, size_t *
             cstart[(size_t)yy * gx + (size_t)xx + 1]++;
 }
 
+/* ---- fast path, core mode, one thread: kept boxes sweep their core's cells ----
+ *
+ * The same greedy turned around: every candidate is filed once, in the cell
+ * holding its centre, in score order (a counting sort). The bucket is walked
+ * in score order; each cell's cursor moves past the candidates already
+ * visited, and a kept box runs the dense sweep's kernel over the later, live
+ * candidates of each cell its core covers, which hold every candidate it can
+ * suppress. No storage per kept box, no big boxes (a box with a large core
+ * simply sweeps more cells). */
+static void core_sweep(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap, const grid_geom *g)
+{
+    const float *x1 = c->x1 + b, *y1 = c->y1 + b, *x2 = c->x2 + b, *y2 = c->y2 + b, *ar = c->area + b;
+    const uint32_t *pos = c->pos + b;
+    const size_t gx = (size_t)g->gx, ncell = (size_t)(g->gx * g->gy);
+    uint32_t *cstart = c->cellstart + b + bi, *cur = c->kcount + b;
+    int32_t *home = c->rect + 4 * b;             /* each box's cell, -1: inert */
+    uint32_t *slot = (uint32_t *)(home + m);     /* its place in cell order */
+    float *s[5];
+    for (int f = 0; f < 5; f++)
+        s[f] = c->cellv[f] + FILE_MAX * b;
+    uint8_t *dead = c->dead + b;
+
+    memset(cstart, 0, (ncell + 1) * sizeof *cstart);
+    for (size_t i = 0; i < m; i++) {
+        if (!active(x1, y1, x2, y2, ar, i)) {
+            home[i] = -1;
+            continue;
+        }
+        const float k[4] = {x1[i], y1[i], x2[i], y2[i]};
+        home[i] = home_cell(g, k);
+        cstart[home[i] + 1]++;
+    }
+    for (size_t k = 1; k <= ncell; k++)
+        cstart[k] += cstart[k - 1];
+    memcpy(cur, cstart, ncell * sizeof *cur);
+    for (size_t i = 0; i < m; i++) {
+        if (home[i] < 0)
+            continue;
+        const uint32_t p = cur[home[i]]++;
+        slot[i] = p;
+        s[0][p] = x1[i], s[1][p] = y1[i], s[2][p] = x2[i], s[3][p] = y2[i], s[4][p] = ar[i];
+    }
+    memcpy(cur, cstart, ncell * sizeof *cur);
+    memset(dead, 0, m);
+
+    const cvhp__suppress_fn suppress = c->suppress;
+    const float fmin = c->fmin;
+    int64_t kept = 0;
+    for (size_t q = 0; q < m; q++) {
+        if (home[q] >= 0) {
+            const uint32_t p = slot[q];
+            cur[home[q]] = p + 1; /* the cell's candidates up to q are visited */
+            if (dead[p])
+                continue;
+            const float k[5] = {x1[q], y1[q], x2[q], y2[q], ar[q]};
+            int32_t f[4];
+            core_cells(g, k, f);
+            for (int32_t yy = f[2]; yy <= f[3]; yy++)
+                for (int32_t xx = f[0]; xx <= f[1]; xx++) {
+                    const size_t cc = (size_t)yy * gx + (size_t)xx, lo = cur[cc], hi = cstart[cc + 1];
+                    if (lo < hi)
+                        suppress(k, s[0], s[1], s[2], s[3], s[4], dead, lo, hi, fmin);
+                }
+        }
+        c->kept[pos[q]] = 1;
+        if (++kept == cap)
+            return;
+    }
+}
+
 static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap, int nt)
 {
     const float *x1 = c->x1 + b, *y1 = c->y1 + b, *x2 = c->x2 + b, *y2 = c->y2 + b, *ar = c->area + b;
@@ -523,9 +622,14 @@ static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap
     const double core = tp >= CORE_T ? (1.0 - tp) / (2.0 * tp) * (1.0 + 1e-4) : 0.0;
     grid_geom g;
     g.core = core;
-    if (!grid_geometry(c, b, m, core > 0 ? CORE_CELL * core : 1.0, &g)) { /* nothing can suppress anything */
+    const int sweep = core > 0 && !(nt > 1 && m >= 2 * BLOCK_PAR);
+    if (!grid_geometry(c, b, m, core > 0 ? (sweep ? 0 : CORE_CELL * core) : 1.0, &g)) { /* nothing can suppress anything */
         for (size_t q = 0; q < m && (int64_t)q != cap; q++)
             c->kept[pos[q]] = 1;
+        return;
+    }
+    if (sweep) {
+        core_sweep(c, b, bi, m, cap, &g);
         return;
     }
     const size_t ncell = (size_t)(g.gx * g.gy);

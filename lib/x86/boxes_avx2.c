@@ -59,7 +59,26 @@ size_t cvhp__suppress_avx2(const float kept[5], const float *x1, const float *y1
             dead[j + l] = 1;
         }
     }
-    return killed + cvhp__suppress_scalar(kept, x1, y1, x2, y2, area, dead, j, end, fmin);
+    if (j < end) { /* the last 1-7 candidates: masked loads (they never fault), live lanes only */
+        const __m256i live = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(end - j)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        __m256 xx1 = _mm256_max_ps(_mm256_maskload_ps(x1 + j, live), kx1);
+        __m256 yy1 = _mm256_max_ps(_mm256_maskload_ps(y1 + j, live), ky1);
+        __m256 xx2 = _mm256_min_ps(_mm256_maskload_ps(x2 + j, live), kx2);
+        __m256 yy2 = _mm256_min_ps(_mm256_maskload_ps(y2 + j, live), ky2);
+        __m256 w = _mm256_max_ps(_mm256_sub_ps(xx2, xx1), zero);
+        __m256 h = _mm256_max_ps(_mm256_sub_ps(yy2, yy1), zero);
+        __m256 inter = _mm256_mul_ps(w, h);
+        __m256 ovr =
+            _mm256_div_ps(inter, _mm256_sub_ps(_mm256_add_ps(ka, _mm256_maskload_ps(area + j, live)), inter));
+        unsigned m = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(ovr, thr, _CMP_GE_OQ)) &
+                     (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(live));
+        for (unsigned b = m; b; b &= b - 1) {
+            unsigned l = (unsigned)__builtin_ctz(b);
+            killed += dead[j + l] == 0;
+            dead[j + l] = 1;
+        }
+    }
+    return killed;
 }
 
 int cvhp__any_avx2(const float cand[5], const float *x1, const float *y1, const float *x2, const float *y2,
