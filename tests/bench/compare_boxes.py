@@ -2,7 +2,9 @@
 """Box kernels: libcvhp against torchvision.ops and cv2.dnn.NMSBoxes, in one
 process, on the same seeded data (tests/bench/workloads.py). Prints the median
 of repeated runs for each and the ratio reference / libcvhp (> 1: libcvhp is
-faster), for libcvhp on 1 and 2 threads. Also checks that the outputs agree.
+faster), for libcvhp on 1 and 2 threads. The functions of a row are timed
+interleaved (benchutil.interleaved_ms), so the ratios hold even when the
+machine's speed drifts. Also checks that the outputs agree.
 
     CVHP_LIBRARY=build/lib/libcvhp.so PYTHONPATH=bindings/python \\
         /usr/bin/python3 tests/bench/compare_boxes.py [--quick]
@@ -10,14 +12,13 @@ faster), for libcvhp on 1 and 2 threads. Also checks that the outputs agree.
 torch is pinned to one thread (torch.set_num_threads(1)). References that are
 not installed are skipped with a note."""
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import workloads  # noqa: E402
+from benchutil import QUICK, interleaved_ms  # noqa: E402
 
 import cvhp  # noqa: E402
 
@@ -35,22 +36,6 @@ try:
 except ImportError:  # pragma: no cover
     cv2 = None
 
-QUICK = "--quick" in sys.argv
-
-
-def median_ms(fn, min_runs=5, budget=2.0):
-    fn()  # warm-up
-    times = []
-    start = time.perf_counter()
-    while len(times) < min_runs or (time.perf_counter() - start < budget and len(times) < 200):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
-        if QUICK and len(times) >= 3:
-            break
-    return statistics.median(times)
-
-
 def row(name, ours1, ours2, refs):
     line = f"{name:<34} cvhp 1t {ours1:9.3f} ms   2t {ours2:9.3f} ms"
     for rname, rt in refs:
@@ -58,24 +43,29 @@ def row(name, ours1, ours2, refs):
     print(line, flush=True)
 
 
+def timed_row(title, fns, budget):
+    """Times ours on 1 and 2 threads and the references interleaved, prints the row."""
+    ms = interleaved_ms(fns, min_rounds=5, budget=budget)
+    ours1, ours2 = ms.pop("ours1"), ms.pop("ours2")
+    row(title, ours1, ours2, list(ms.items()))
+
+
 def bench_nms(title, b, s, idxs, t):
     tb, ts = (torch.from_numpy(b), torch.from_numpy(s)) if torch else (None, None)
     if idxs is None:
-        ours1 = median_ms(lambda: cvhp.ops.nms(b, s, t, num_threads=1))
-        ours2 = median_ms(lambda: cvhp.ops.nms(b, s, t, num_threads=2))
-        got = cvhp.ops.nms(b, s, t, num_threads=1)
+        fns = {"ours1": lambda: cvhp.ops.nms(b, s, t, num_threads=1),
+               "ours2": lambda: cvhp.ops.nms(b, s, t, num_threads=2)}
     else:
-        ours1 = median_ms(lambda: cvhp.ops.batched_nms(b, s, idxs, t, num_threads=1))
-        ours2 = median_ms(lambda: cvhp.ops.batched_nms(b, s, idxs, t, num_threads=2))
-        got = cvhp.ops.batched_nms(b, s, idxs, t, num_threads=1)
-    refs = []
+        fns = {"ours1": lambda: cvhp.ops.batched_nms(b, s, idxs, t, num_threads=1),
+               "ours2": lambda: cvhp.ops.batched_nms(b, s, idxs, t, num_threads=2)}
+    got = fns["ours1"]()
     if torch:
         if idxs is None:
             f = lambda: torchvision.ops.nms(tb, ts, t)  # noqa: E731
         else:
             ti = torch.from_numpy(idxs)
             f = lambda: torchvision.ops.batched_nms(tb, ts, ti, t)  # noqa: E731
-        refs.append(("torchvision", median_ms(f, min_runs=3, budget=3.0)))
+        fns["torchvision"] = f
         want = f().numpy()
         agree = np.array_equal(np.sort(got), np.sort(want))
         if not agree:
@@ -83,20 +73,19 @@ def bench_nms(title, b, s, idxs, t):
     if cv2 and idxs is None:
         rects = np.concatenate([b[:, :2], b[:, 2:] - b[:, :2]], axis=1).astype(np.float64).tolist()
         sl = s.tolist()
-        refs.append(("cv2", median_ms(lambda: cv2.dnn.NMSBoxes(rects, sl, 0.0, t), min_runs=3, budget=3.0)))
-    row(title + f" (kept {len(got)})", ours1, ours2, refs)
+        fns["cv2"] = lambda: cv2.dnn.NMSBoxes(rects, sl, 0.0, t)
+    timed_row(title + f" (kept {len(got)})", fns, budget=3.0)
 
 
 def bench_iou(n):
     a, b = workloads.iou_pair(n)
-    ours1 = median_ms(lambda: cvhp.ops.box_iou(a, b, num_threads=1))
-    ours2 = median_ms(lambda: cvhp.ops.box_iou(a, b, num_threads=2))
-    refs = []
+    fns = {"ours1": lambda: cvhp.ops.box_iou(a, b, num_threads=1),
+           "ours2": lambda: cvhp.ops.box_iou(a, b, num_threads=2)}
     if torch:
         ta, tb = torch.from_numpy(a), torch.from_numpy(b)
-        refs.append(("torchvision", median_ms(lambda: torchvision.ops.box_iou(ta, tb), min_runs=3, budget=4.0)))
+        fns["torchvision"] = lambda: torchvision.ops.box_iou(ta, tb)
         assert np.array_equal(cvhp.ops.box_iou(a, b), torchvision.ops.box_iou(ta, tb).numpy())
-    row(f"box_iou {n}x{n}", ours1, ours2, refs)
+    timed_row(f"box_iou {n}x{n}", fns, budget=4.0)
 
 
 def main():
