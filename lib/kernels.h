@@ -5,11 +5,24 @@
 #ifndef CVHP_KERNELS_H
 #define CVHP_KERNELS_H
 
+#include <string.h>
+
 #include "internal.h"
 
 /* ---- sorting (sort.c) ---- */
-/* Key whose ascending order is descending score (NaN first, -0 == +0). */
-uint32_t cvhp__score_key_desc(float s);
+/* Key whose ascending order is descending score (NaN first, -0 == +0).
+ * Inline: it runs once per candidate ahead of every sort. */
+static inline uint32_t cvhp__score_key_desc(float s)
+{
+    uint32_t b;
+    memcpy(&b, &s, 4);
+    if ((b & 0x7f800000u) == 0x7f800000u && (b & 0x007fffffu)) /* NaN: above everything */
+        return 0;
+    if (b == 0x80000000u) /* -0 sorts with +0 */
+        b = 0;
+    uint32_t asc = (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+    return ~asc;
+}
 /* Stable LSD radix sorts of (key, val) pairs; t* are scratch of n entries. */
 void cvhp__radix_u32(uint32_t *key, uint32_t *val, uint32_t *tkey, uint32_t *tval, size_t n);
 void cvhp__radix_u64(uint64_t *key, uint32_t *val, uint64_t *tkey, uint32_t *tval, size_t n);

@@ -6,18 +6,6 @@
 
 #include "kernels.h"
 
-uint32_t cvhp__score_key_desc(float s)
-{
-    uint32_t b;
-    memcpy(&b, &s, 4);
-    if ((b & 0x7f800000u) == 0x7f800000u && (b & 0x007fffffu)) /* NaN: above everything */
-        return 0;
-    if (b == 0x80000000u) /* -0 sorts with +0 */
-        b = 0;
-    uint32_t asc = (b & 0x80000000u) ? ~b : (b | 0x80000000u);
-    return ~asc;
-}
-
 /* Counts -> each digit's first output position (exclusive prefix sum). */
 static void starts_of_counts(uint32_t *h, size_t n)
 {

@@ -369,6 +369,70 @@ START_TEST(random_against_naive)
 }
 END_TEST
 
+/* torchvision's batched_nms written plainly: the naive NMS of each class,
+ * merged in descending score order (ties: lower index). */
+static size_t naive_batched(const float *b, const float *s, const int64_t *cls, size_t n, double t, int64_t *keep)
+{
+    float *bc = malloc(4 * n * sizeof *bc), *sc = malloc(n * sizeof *sc);
+    int64_t *map = malloc(n * sizeof *map);
+    uint8_t *done = calloc(n, 1);
+    size_t nk = 0;
+    for (size_t first = 0; first < n; first++) {
+        if (done[first])
+            continue;
+        size_t m = 0;
+        for (size_t i = first; i < n; i++)
+            if (cls[i] == cls[first]) {
+                memcpy(bc + 4 * m, b + 4 * i, 4 * sizeof *b);
+                sc[m] = s[i], map[m] = (int64_t)i, m++;
+                done[i] = 1;
+            }
+        const size_t k = naive_nms(bc, sc, m, t, keep + nk);
+        for (size_t j = nk; j < nk + k; j++)
+            keep[j] = map[keep[j]];
+        nk += k;
+    }
+    ranked *r = malloc((nk ? nk : 1) * sizeof *r);
+    for (size_t j = 0; j < nk; j++)
+        r[j].s = s[keep[j]], r[j].i = (size_t)keep[j];
+    qsort(r, nk, sizeof *r, rank_cmp);
+    for (size_t j = 0; j < nk; j++)
+        keep[j] = (int64_t)r[j].i;
+    free(bc), free(sc), free(map), free(done), free(r);
+    return nk;
+}
+
+/* Class ids at the ends of int64 (their range overflows), negative ones and
+ * spread-out ones take the general class sort; a narrow range of ids
+ * (shifted, with gaps) the counting one. Both give torchvision's result. */
+START_TEST(batched_class_id_ranges)
+{
+    static const int64_t spread[] = {INT64_MIN, INT64_MAX, 0, -1, 1, INT64_MIN + 1, 1LL << 40};
+    const size_t n = 1500;
+    float *b = malloc(4 * n * sizeof *b), *s = malloc(n * sizeof *s);
+    int64_t *cls = malloc(n * sizeof *cls), *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+    test_rng rng = {0xC1A55};
+    random_boxes(&rng, b, s, n, 1333, 20, 200, 1);
+    for (int variant = 0; variant < 3; variant++) {
+        for (size_t i = 0; i < n; i++) {
+            const uint64_t r = test_rng_next(&rng);
+            cls[i] = variant == 0 ? spread[r % 7] : variant == 1 ? (int64_t)(r % 40) * 3 - 1000 : (int64_t)(r % 2);
+        }
+        const size_t nw = naive_batched(b, s, cls, n, 0.5, want);
+        for (int threads = 1; threads <= 2; threads++) {
+            cvhp_nms_options o;
+            cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+            o.num_threads = threads;
+            size_t ng;
+            ck_assert_ok(cvhp_batched_nms(b, s, cls, n, &o, got, n, &ng));
+            ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0, "variant %d: %zu kept, naive %zu",
+                          variant, ng, nw);
+        }
+    }
+    free(b), free(s), free(cls), free(want), free(got);
+}
+END_TEST
+
 /* Pairs at the edge of what can suppress: with equal, aligned heights, a box
  * K inside a box A 1/t times as wide and touching its side has IoU exactly t
  * and its centre as far from A's as IoU >= t allows (the bound the grid's
@@ -414,32 +478,12 @@ START_TEST(extreme_pairs_against_naive)
     const size_t pairs = 1200, n = 2 * pairs;
     float *b = malloc(4 * n * sizeof *b), *s = malloc(n * sizeof *s);
     int64_t *cls = malloc(n * sizeof *cls), *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
-    float *bc = malloc(4 * n * sizeof *bc), *sc = malloc(n * sizeof *sc);
-    int64_t *wc = malloc(n * sizeof *wc), *map = malloc(n * sizeof *map);
+    int64_t *wc = malloc(n * sizeof *wc);
     for (size_t ti = 0; ti < sizeof ts / sizeof ts[0]; ti++) {
         const double t = ts[ti];
         extreme_pairs(&rng, b, s, cls, pairs, t);
-        /* batched reference: the naive NMS of each class, merged by score */
         size_t nw = naive_nms(b, s, n, t, want);
-        size_t nb = 0;
-        for (int64_t c = 0; c < 2; c++) {
-            size_t m = 0;
-            for (size_t i = 0; i < n; i++)
-                if (cls[i] == c) {
-                    memcpy(bc + 4 * m, b + 4 * i, 4 * sizeof *b);
-                    sc[m] = s[i], map[m] = (int64_t)i, m++;
-                }
-            size_t k = naive_nms(bc, sc, m, t, wc + nb);
-            for (size_t j = nb; j < nb + k; j++)
-                wc[j] = map[wc[j]];
-            nb += k;
-        }
-        /* scores are distinct: order the merged list by score */
-        for (size_t i = 1; i < nb; i++)
-            for (size_t j = i; j > 0 && s[wc[j]] > s[wc[j - 1]]; j--) {
-                int64_t tmp = wc[j];
-                wc[j] = wc[j - 1], wc[j - 1] = tmp;
-            }
+        size_t nb = naive_batched(b, s, cls, n, t, wc);
         FOR_EACH_ISA(isa)
         {
             for (int threads = 1; threads <= 2; threads++) {
@@ -460,7 +504,7 @@ START_TEST(extreme_pairs_against_naive)
         }
         restore_isa();
     }
-    free(b), free(s), free(cls), free(want), free(got), free(bc), free(sc), free(wc), free(map);
+    free(b), free(s), free(cls), free(want), free(got), free(wc);
 }
 END_TEST
 
@@ -772,6 +816,7 @@ Suite *cvhp_test_suite(void)
     tcase_add_loop_test(tc, random_against_naive, 0, 6);
     tcase_add_loop_test(tc, extreme_pairs_against_naive, 0, 3);
     tcase_add_test(tc, crowded_cells_against_naive);
+    tcase_add_test(tc, batched_class_id_ranges);
     tcase_add_test(tc, suppress_variants_agree);
     tcase_add_test(tc, top_k_and_score_threshold);
     tcase_add_test(tc, workspace_and_allocator);
