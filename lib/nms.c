@@ -300,7 +300,7 @@ static void dense(const ctx *c, size_t b, size_t m, int64_t cap, int nt)
 #define CORE_T 0.4 /* core mode from this threshold up: core <= 0.75 */
 #define CORE_CELL 1.5 /* core-mode cell: CORE_CELL core(t') (mean width + mean height) */
 #define CORE_SPAN_MAX 9 /* SPAN_MAX in core mode */
-#define SWEEP_CALL_COST 52.0 /* core_sweep: a kernel call costs as much as this many pair tests */
+#define SWEEP_CALL_COST 30.0 /* core_sweep: a kernel call costs as much as this many pair tests */
 
 typedef struct {
     double ox, oy, inv;
@@ -361,12 +361,11 @@ static inline void box_cells(const grid_geom *g, const float k[4], int32_t *r, i
 
 /* Grid over the active boxes of a bucket; 0 when none is active. The cell is
  * scale (mean width + mean height), or for core_sweep (scale 0) x times the
- * mean core side q: a kept box makes about (q/s + 1)^2 kernel calls over
- * rho (q + s)^2 candidates (rho: boxes per unit area), so the cost
- * alpha (1/x + 1)^2 + beta rho q^2 (1 + x)^2 is least at
- * x = (alpha / (beta rho q^2))^(1/3); alpha / beta = SWEEP_CALL_COST was
- * fitted on the benchmark (x = 2 at rho q^2 = 6.5, per-class proposals;
- * x = 0.5 at 510, crowded single-class proposals). */
+ * mean core side q: a kept box makes about q/s + 1 kernel calls (one per row
+ * of cells) over rho (q + s)^2 candidates (rho: boxes per unit area), so the
+ * cost alpha (1/x + 1) + beta rho q^2 (1 + x)^2 is least where
+ * x^2 (1 + x) = alpha / (2 beta rho q^2); alpha / beta = SWEEP_CALL_COST was
+ * fitted on the benchmark's per-class and crowded single-class proposals. */
 static int grid_geometry(const ctx *c, size_t b, size_t m, double scale, grid_geom *g)
 {
     const float *x1 = c->x1 + b, *y1 = c->y1 + b, *x2 = c->x2 + b, *y2 = c->y2 + b, *ar = c->area + b;
@@ -385,8 +384,14 @@ static int grid_geometry(const ctx *c, size_t b, size_t m, double scale, grid_ge
     const double ex = maxx - minx, ey = maxy - miny;
     if (scale == 0) {
         const double q = g->core * sw / (double)na, rho = (double)na / ((ex + q) * (ey + q));
-        double x = cbrt(SWEEP_CALL_COST / (rho * q * q));
-        x = x < 0.35 ? 0.35 : x > 4 ? 4 : x; /* also takes NaN to 4 */
+        const double rhs = SWEEP_CALL_COST / (2 * rho * q * q);
+        double x = 4;
+        if (rhs < 80) { /* else x >= 4 */
+            x = cbrt(rhs) > 1 ? cbrt(rhs) : 1; /* >= the root: Newton descends to it */
+            for (int it = 0; it < 8; it++)
+                x -= (x * x * (1 + x) - rhs) / (x * (2 + 3 * x));
+        }
+        x = x < 0.2 ? 0.2 : x > 4 ? 4 : x; /* also takes NaN to 4 */
         scale = x * g->core;
     }
     double cell = scale * sw / (double)na; /* scale (mean width + mean height) */
@@ -600,12 +605,15 @@ static void core_sweep(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap,
             const float k[5] = {x1[q], y1[q], x2[q], y2[q], ar[q]};
             int32_t f[4];
             core_cells(g, k, f);
-            for (int32_t yy = f[2]; yy <= f[3]; yy++)
-                for (int32_t xx = f[0]; xx <= f[1]; xx++) {
-                    const size_t cc = (size_t)yy * gx + (size_t)xx, lo = cur[cc], hi = cstart[cc + 1];
-                    if (lo < hi)
-                        suppress(k, s[0], s[1], s[2], s[3], s[4], dead, lo, hi, fmin);
-                }
+            /* a row of cells is one range: from the first cell's cursor to
+             * the last cell's end; it also holds the other cells' visited
+             * candidates, and marking one of those dead changes nothing
+             * (its fate is decided, and no sweep reads a dead mark again) */
+            for (int32_t yy = f[2]; yy <= f[3]; yy++) {
+                const size_t row = (size_t)yy * gx, lo = cur[row + (size_t)f[0]], hi = cstart[row + (size_t)f[1] + 1];
+                if (lo < hi)
+                    suppress(k, s[0], s[1], s[2], s[3], s[4], dead, lo, hi, fmin);
+            }
         }
         c->kept[pos[q]] = 1;
         if (++kept == cap)
