@@ -848,6 +848,8 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
         uint64_t *ck = (uint64_t *)(ws + L.ckey), *tck = (uint64_t *)(ws + L.tck);
         int64_t lo = INT64_MAX, hi = INT64_MIN;
         for (size_t r = 0; r < m; r++) {
+            if (r + 16 < m) /* a random gather: fetch ahead, as for the boxes */
+                __builtin_prefetch(idxs + order[r + 16]);
             const int64_t v = idxs[order[r]];
             ck[r] = (uint64_t)v;
             lo = v < lo ? v : lo, hi = v > hi ? v : hi;
