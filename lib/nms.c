@@ -590,8 +590,7 @@ static void core_sweep(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap,
         slot[i] = p;
         s[0][p] = x1[i], s[1][p] = y1[i], s[2][p] = x2[i], s[3][p] = y2[i], s[4][p] = ar[i];
     }
-    memcpy(cur, cstart, ncell * sizeof *cur);
-    memset(dead, 0, m);
+    memcpy(cur, cstart, ncell * sizeof *cur); /* dead: zeroed by run() */
 
     const cvhp__suppress_fn suppress = c->suppress;
     const float fmin = c->fmin;
