@@ -359,20 +359,24 @@ static inline void box_cells(const grid_geom *g, const float k[4], int32_t *r, i
     }
 }
 
-/* Grid over the active boxes of a bucket; 0 when none is active. The cell is
+/* Grid over the active boxes of a bucket; 0 when none is active. inert,
+ * when not NULL, receives -1 for each box that is not active, else 0. The cell is
  * scale (mean width + mean height), or for core_sweep (scale 0) x times the
  * mean core side q: a kept box makes about q/s + 1 kernel calls (one per row
  * of cells) over rho (q + s)^2 candidates (rho: boxes per unit area), so the
  * cost alpha (1/x + 1) + beta rho q^2 (1 + x)^2 is least where
  * x^2 (1 + x) = alpha / (2 beta rho q^2); alpha / beta = SWEEP_CALL_COST was
  * fitted on the benchmark's per-class and crowded single-class proposals. */
-static int grid_geometry(const ctx *c, size_t b, size_t m, double scale, grid_geom *g)
+static int grid_geometry(const ctx *c, size_t b, size_t m, double scale, grid_geom *g, int32_t *inert)
 {
     const float *x1 = c->x1 + b, *y1 = c->y1 + b, *x2 = c->x2 + b, *y2 = c->y2 + b, *ar = c->area + b;
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, sw = 0;
     size_t na = 0;
     for (size_t i = 0; i < m; i++) {
-        if (!active(x1, y1, x2, y2, ar, i))
+        const int on = active(x1, y1, x2, y2, ar, i);
+        if (inert)
+            inert[i] = on - 1; /* 0 or -1 */
+        if (!on)
             continue;
         minx = x1[i] < minx ? x1[i] : minx, miny = y1[i] < miny ? y1[i] : miny;
         maxx = x2[i] > maxx ? x2[i] : maxx, maxy = y2[i] > maxy ? y2[i] : maxy;
@@ -563,7 +567,7 @@ static void core_sweep(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap,
     const uint32_t *pos = c->pos + b;
     const size_t gx = (size_t)g->gx, ncell = (size_t)(g->gx * g->gy);
     uint32_t *cstart = c->cellstart + b + bi, *cur = c->kcount + b;
-    int32_t *home = c->rect + 4 * b;             /* each box's cell, -1: inert */
+    int32_t *home = c->rect + 4 * b;             /* each box's cell, -1: inert (set by grid_geometry) */
     uint32_t *slot = (uint32_t *)(home + m);     /* its place in cell order */
     float *s[5];
     for (int f = 0; f < 5; f++)
@@ -572,10 +576,8 @@ static void core_sweep(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap,
 
     memset(cstart, 0, (ncell + 1) * sizeof *cstart);
     for (size_t i = 0; i < m; i++) {
-        if (!active(x1, y1, x2, y2, ar, i)) {
-            home[i] = -1;
+        if (home[i] < 0) /* inert (grid_geometry) */
             continue;
-        }
         const float k[4] = {x1[i], y1[i], x2[i], y2[i]};
         home[i] = home_cell(g, k);
         cstart[home[i] + 1]++;
@@ -630,7 +632,7 @@ static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap
     grid_geom g;
     g.core = core;
     const int sweep = core > 0 && !(nt > 1 && m >= 2 * BLOCK_PAR);
-    if (!grid_geometry(c, b, m, core > 0 ? (sweep ? 0 : CORE_CELL * core) : 1.0, &g)) { /* nothing can suppress anything */
+    if (!grid_geometry(c, b, m, core > 0 ? (sweep ? 0 : CORE_CELL * core) : 1.0, &g, sweep ? c->rect + 4 * b : NULL)) { /* nothing can suppress anything */
         for (size_t q = 0; q < m && (int64_t)q != cap; q++)
             c->kept[pos[q]] = 1;
         return;
