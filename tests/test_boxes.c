@@ -332,6 +332,39 @@ static void random_boxes(test_rng *rng, float *b, float *s, size_t n, float img,
     }
 }
 
+/* On every ISA and with 1 and 2 threads, at threshold t: cvhp_nms keeps
+ * exactly want[0, nw) (unless want is NULL) and, when cls is given,
+ * cvhp_batched_nms exactly wantb[0, nwb). what names the case. */
+static void check_every_path(const float *b, const float *s, const int64_t *cls, size_t n, double t,
+                             const int64_t *want, size_t nw, const int64_t *wantb, size_t nwb, const char *what)
+{
+    int64_t *got = malloc((n ? n : 1) * sizeof *got);
+    FOR_EACH_ISA(isa)
+    {
+        for (int threads = 1; threads <= 2; threads++) {
+            cvhp_nms_options o;
+            cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+            o.iou_threshold = t;
+            o.num_threads = threads;
+            size_t ng;
+            if (want != NULL) {
+                ck_assert_ok(cvhp_nms(b, s, n, &o, got, n, &ng));
+                ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0,
+                              "%s t=%g isa=%s threads=%d: %zu kept, expected %zu", what, t, cvhp_isa_name(isa), threads,
+                              ng, nw);
+            }
+            if (cls != NULL) {
+                ck_assert_ok(cvhp_batched_nms(b, s, cls, n, &o, got, n, &ng));
+                ck_assert_msg(ng == nwb && memcmp(got, wantb, ng * sizeof *got) == 0,
+                              "%s batched t=%g isa=%s threads=%d: %zu kept, expected %zu", what, t, cvhp_isa_name(isa),
+                              threads, ng, nwb);
+            }
+        }
+    }
+    restore_isa();
+    free(got);
+}
+
 START_TEST(random_against_naive)
 {
     test_rng rng = {0xC0FFEE + (uint64_t)_i};
@@ -344,27 +377,14 @@ START_TEST(random_against_naive)
     for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++) {
         const size_t n = shapes[sh].n;
         float *b = malloc(4 * n * sizeof *b), *s = malloc(n * sizeof *s);
-        int64_t *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+        int64_t *want = malloc(n * sizeof *want);
         random_boxes(&rng, b, s, n, shapes[sh].img, shapes[sh].minw, shapes[sh].maxw, shapes[sh].clumps);
         const double t = (double)(test_rng_next(&rng) % 101) / 100.0;
         size_t nw = naive_nms(b, s, n, t, want);
-        FOR_EACH_ISA(isa)
-        {
-            for (int threads = 1; threads <= 2; threads++) {
-                cvhp_nms_options o;
-                cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
-                o.iou_threshold = t;
-                o.num_threads = threads;
-                size_t ng;
-                ck_assert_ok(cvhp_nms(b, s, n, &o, got, n, &ng));
-                ck_assert_msg(ng == nw, "shape %zu n=%zu t=%g isa=%s: %zu kept, naive %zu", sh, n, t,
-                              cvhp_isa_name(isa), ng, nw);
-                for (size_t k = 0; k < ng; k++)
-                    ck_assert_msg(got[k] == want[k], "shape %zu isa=%s keep[%zu]", sh, cvhp_isa_name(isa), k);
-            }
-        }
-        restore_isa();
-        free(b), free(s), free(want), free(got);
+        char what[32];
+        snprintf(what, sizeof what, "shape %zu", sh);
+        check_every_path(b, s, NULL, n, t, want, nw, NULL, 0, what);
+        free(b), free(s), free(want);
     }
 }
 END_TEST
@@ -410,7 +430,7 @@ START_TEST(batched_class_id_ranges)
     static const int64_t spread[] = {INT64_MIN, INT64_MAX, 0, -1, 1, INT64_MIN + 1, 1LL << 40};
     const size_t n = 1500;
     float *b = malloc(4 * n * sizeof *b), *s = malloc(n * sizeof *s);
-    int64_t *cls = malloc(n * sizeof *cls), *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+    int64_t *cls = malloc(n * sizeof *cls), *want = malloc(n * sizeof *want);
     test_rng rng = {0xC1A55};
     random_boxes(&rng, b, s, n, 1333, 20, 200, 1);
     for (int variant = 0; variant < 3; variant++) {
@@ -419,17 +439,9 @@ START_TEST(batched_class_id_ranges)
             cls[i] = variant == 0 ? spread[r % 7] : variant == 1 ? (int64_t)(r % 40) * 3 - 1000 : (int64_t)(r % 2);
         }
         const size_t nw = naive_batched(b, s, cls, n, 0.5, want);
-        for (int threads = 1; threads <= 2; threads++) {
-            cvhp_nms_options o;
-            cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
-            o.num_threads = threads;
-            size_t ng;
-            ck_assert_ok(cvhp_batched_nms(b, s, cls, n, &o, got, n, &ng));
-            ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0, "variant %d: %zu kept, naive %zu",
-                          variant, ng, nw);
-        }
+        check_every_path(b, s, cls, n, 0.5, NULL, 0, want, nw, variant == 0 ? "spread ids" : "narrow ids");
     }
-    free(b), free(s), free(cls), free(want), free(got);
+    free(b), free(s), free(cls), free(want);
 }
 END_TEST
 
@@ -477,34 +489,16 @@ START_TEST(extreme_pairs_against_naive)
     test_rng rng = {0xED6E + (uint64_t)_i};
     const size_t pairs = 800, n = 2 * pairs; /* 800 a class: the grid path */
     float *b = malloc(4 * n * sizeof *b), *s = malloc(n * sizeof *s);
-    int64_t *cls = malloc(n * sizeof *cls), *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+    int64_t *cls = malloc(n * sizeof *cls), *want = malloc(n * sizeof *want);
     int64_t *wc = malloc(n * sizeof *wc);
     for (size_t ti = 0; ti < sizeof ts / sizeof ts[0]; ti++) {
         const double t = ts[ti];
         extreme_pairs(&rng, b, s, cls, pairs, t);
         size_t nw = naive_nms(b, s, n, t, want);
         size_t nb = naive_batched(b, s, cls, n, t, wc);
-        FOR_EACH_ISA(isa)
-        {
-            for (int threads = 1; threads <= 2; threads++) {
-                cvhp_nms_options o;
-                cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
-                o.iou_threshold = t;
-                o.num_threads = threads;
-                size_t ng;
-                ck_assert_ok(cvhp_nms(b, s, n, &o, got, n, &ng));
-                ck_assert_msg(ng == nw, "t=%g isa=%s: %zu kept, naive %zu", t, cvhp_isa_name(isa), ng, nw);
-                ck_assert_msg(memcmp(got, want, ng * sizeof *got) == 0, "t=%g isa=%s: kept differ", t,
-                              cvhp_isa_name(isa));
-                ck_assert_ok(cvhp_batched_nms(b, s, cls, n, &o, got, n, &ng));
-                ck_assert_msg(ng == nb, "batched t=%g isa=%s: %zu kept, naive %zu", t, cvhp_isa_name(isa), ng, nb);
-                ck_assert_msg(memcmp(got, wc, ng * sizeof *got) == 0, "batched t=%g isa=%s: kept differ", t,
-                              cvhp_isa_name(isa));
-            }
-        }
-        restore_isa();
+        check_every_path(b, s, cls, n, t, want, nw, wc, nb, "bound pairs");
     }
-    free(b), free(s), free(cls), free(want), free(got), free(wc);
+    free(b), free(s), free(cls), free(want), free(wc);
 }
 END_TEST
 
@@ -522,7 +516,7 @@ START_TEST(crowded_cells_block_parallel)
 {
     const size_t n = 40000, large = 24000;
     float *b = malloc(4 * n * sizeof *b), *s = malloc(n * sizeof *s);
-    int64_t *cls = calloc(n, sizeof *cls), *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+    int64_t *cls = calloc(n, sizeof *cls), *want = malloc(n * sizeof *want);
     test_rng rng = {0xB0D6E7};
     const double mean_side = (large * 100.0 + (n - large) * 0.5) / (double)n;
     const double cell = 1.5 * 0.5 * 2 * mean_side;
@@ -544,20 +538,8 @@ START_TEST(crowded_cells_block_parallel)
     o.num_threads = 1;
     size_t nw;
     ck_assert_ok(cvhp_nms(b, s, n, &o, want, n, &nw));
-    FOR_EACH_ISA(isa)
-    {
-        for (int threads = 1; threads <= 2; threads++) {
-            o.num_threads = threads;
-            size_t ng;
-            ck_assert_ok(cvhp_nms(b, s, n, &o, got, n, &ng));
-            ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0, "isa=%s threads=%d: %zu kept, %zu",
-                          cvhp_isa_name(isa), threads, ng, nw);
-            ck_assert_ok(cvhp_batched_nms(b, s, cls, n, &o, got, n, &ng));
-            ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0, "batched isa=%s", cvhp_isa_name(isa));
-        }
-    }
-    restore_isa();
-    free(b), free(s), free(cls), free(want), free(got);
+    check_every_path(b, s, cls, n, 0.5, want, nw, want, nw, "crowded");
+    free(b), free(s), free(cls), free(want);
 }
 END_TEST
 
