@@ -94,6 +94,14 @@ fn length_error(what: &str, got: usize, want: usize) -> Error {
     }
 }
 
+fn range_error(what: &str, v: usize) -> Error {
+    Error {
+        status: sys::CVHP_ERR_OUT_OF_RANGE,
+        name: "CVHP_ERR_OUT_OF_RANGE".into(),
+        message: format!("{what}: {v} does not fit the C type"),
+    }
+}
+
 /// The library's version string.
 pub fn version() -> String {
     cstr(unsafe { sys::cvhp_version_string() })
@@ -251,15 +259,54 @@ impl Drop for Config {
 
 /// torchvision.ops.nms: kept indices in descending score order.
 pub fn nms(boxes: &[[f32; 4]], scores: &[f32], iou_threshold: f32) -> Result<Vec<usize>> {
-    run_nms(boxes, scores, None, iou_threshold)
+    nms_with(boxes, scores, None, &NmsOptions::new(NmsPreset::Torchvision, iou_threshold))
 }
 
 /// torchvision.ops.batched_nms: NMS independently per class.
 pub fn batched_nms(boxes: &[[f32; 4]], scores: &[f32], classes: &[i64], iou_threshold: f32) -> Result<Vec<usize>> {
-    run_nms(boxes, scores, Some(classes), iou_threshold)
+    nms_with(boxes, scores, Some(classes), &NmsOptions::new(NmsPreset::Torchvision, iou_threshold))
 }
 
-fn run_nms(boxes: &[[f32; 4]], scores: &[f32], classes: Option<&[i64]>, thr: f32) -> Result<Vec<usize>> {
+/// Whose NMS conventions to follow (docs/boxes.md lists each one's rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NmsPreset {
+    /// torchvision.ops.nms / batched_nms (the default)
+    Torchvision,
+    /// cv2.dnn.NMSBoxes (eta 1): score `>` threshold, top_k cuts candidates, OpenCV's IoU
+    Opencv,
+    /// ONNX NonMaxSuppression: corners in any order, top_k per class
+    Onnx,
+}
+
+/// The options of [`nms_with`], as `cvhp.ops.nms_options` in Python.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NmsOptions {
+    pub preset: NmsPreset,
+    pub iou_threshold: f32,
+    /// Drop candidates whose score is not above this first (the OpenCV and
+    /// ONNX presets apply it, at 0, even when None).
+    pub score_threshold: Option<f32>,
+    /// 0: no limit; else as the preset reads it (kept boxes, candidates for
+    /// OpenCV, per class for ONNX).
+    pub top_k: usize,
+    /// 0: the OpenMP default.
+    pub num_threads: usize,
+}
+
+impl NmsOptions {
+    pub fn new(preset: NmsPreset, iou_threshold: f32) -> NmsOptions {
+        NmsOptions { preset, iou_threshold, score_threshold: None, top_k: 0, num_threads: 0 }
+    }
+}
+
+/// NMS (or, with classes, class-aware NMS) under any preset: kept indices in
+/// descending score order.
+pub fn nms_with(
+    boxes: &[[f32; 4]],
+    scores: &[f32],
+    classes: Option<&[i64]>,
+    opts: &NmsOptions,
+) -> Result<Vec<usize>> {
     let n = boxes.len();
     if scores.len() != n {
         return Err(length_error("scores", scores.len(), n));
@@ -269,10 +316,21 @@ fn run_nms(boxes: &[[f32; 4]], scores: &[f32], classes: Option<&[i64]>, thr: f32
             return Err(length_error("classes", c.len(), n));
         }
     }
+    let preset = match opts.preset {
+        NmsPreset::Torchvision => sys::CVHP_NMS_PRESET_TORCHVISION,
+        NmsPreset::Opencv => sys::CVHP_NMS_PRESET_OPENCV,
+        NmsPreset::Onnx => sys::CVHP_NMS_PRESET_ONNX,
+    };
     let mut o = std::mem::MaybeUninit::<sys::cvhp_nms_options>::uninit();
-    check(unsafe { sys::cvhp_nms_options_init(o.as_mut_ptr(), 1) })?;
+    check(unsafe { sys::cvhp_nms_options_init(o.as_mut_ptr(), preset) })?;
     let mut o = unsafe { o.assume_init() };
-    o.iou_threshold = thr as f64;
+    o.iou_threshold = opts.iou_threshold as f64;
+    if let Some(t) = opts.score_threshold {
+        o.flags |= sys::CVHP_NMS_SCORE_THRESHOLD;
+        o.score_threshold = t as f64;
+    }
+    o.top_k = i64::try_from(opts.top_k).map_err(|_| range_error("top_k", opts.top_k))?;
+    o.num_threads = i32::try_from(opts.num_threads).map_err(|_| range_error("num_threads", opts.num_threads))?;
     let mut keep = vec![0i64; n];
     let mut nk = 0usize;
     let bp = boxes.as_ptr().cast::<f32>();

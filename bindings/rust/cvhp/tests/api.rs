@@ -192,3 +192,66 @@ fn batch_and_workspace_equal_single_calls() {
     }
     assert!(cvhp::masks_to_polygons_batch(&masks, 3, h, w, 0.5, 10, 1).is_err());
 }
+
+/// The ONNX NonMaxSuppression specification's examples and OpenCV's
+/// conventions through nms_with (the same cases as tests/test_boxes.c).
+#[test]
+fn nms_presets_follow_their_stacks() {
+    use cvhp::{nms_with, NmsOptions, NmsPreset};
+    let boxes = [
+        [0.0, 0.0, 1.0, 1.0],
+        [0.0, 0.1, 1.0, 1.1],
+        [0.0, -0.1, 1.0, 0.9],
+        [0.0, 10.0, 1.0, 11.0],
+        [0.0, 10.1, 1.0, 11.1],
+        [0.0, 100.0, 1.0, 101.0f32],
+    ];
+    let scores = [0.9, 0.75, 0.6, 0.95, 0.5, 0.3f32];
+    let mut onnx = NmsOptions::new(NmsPreset::Onnx, 0.5);
+    onnx.top_k = 3;
+    assert_eq!(nms_with(&boxes, &scores, None, &onnx).unwrap(), vec![3, 0, 5]); // suppress_by_IOU
+    onnx.top_k = 2;
+    assert_eq!(nms_with(&boxes, &scores, None, &onnx).unwrap(), vec![3, 0]); // limit_output_size
+    onnx.top_k = 3;
+    onnx.score_threshold = Some(0.4);
+    assert_eq!(nms_with(&boxes, &scores, None, &onnx).unwrap(), vec![3, 0]); // suppress_by_IOU_and_scores
+    // flipped corners: ONNX orders them, torchvision's arithmetic sees empty boxes
+    let flipped = [
+        [1.0, 1.0, 0.0, 0.0],
+        [0.0, 0.1, 1.0, 1.1],
+        [0.0, 0.9, 1.0, -0.1],
+        [0.0, 10.0, 1.0, 11.0],
+        [1.0, 10.1, 0.0, 11.1],
+        [1.0, 101.0, 0.0, 100.0f32],
+    ];
+    onnx.score_threshold = None;
+    assert_eq!(nms_with(&flipped, &scores, None, &onnx).unwrap(), vec![3, 0, 5]);
+    assert_eq!(cvhp::nms(&flipped, &scores, 0.5).unwrap().len(), 6);
+    // per-class top_k: two copies as two classes, two kept each, in score order
+    let b2: Vec<[f32; 4]> = boxes.iter().chain(boxes.iter()).copied().collect();
+    let s2: Vec<f32> = scores.iter().chain(scores.iter()).copied().collect();
+    let c2: Vec<i64> = (0..12).map(|i| i / 6).collect();
+    onnx.top_k = 2;
+    assert_eq!(nms_with(&b2, &s2, Some(&c2), &onnx).unwrap(), vec![3, 9, 0, 6]);
+    // OpenCV: top_k cuts the candidates (the best two are 3 and 0, both kept),
+    // where torchvision's top_k stops at the second kept box (also 3, 0): a
+    // case where they differ is two overlapping best boxes
+    let mut cv = NmsOptions::new(NmsPreset::Opencv, 0.5);
+    cv.top_k = 2;
+    assert_eq!(nms_with(&boxes, &scores, None, &cv).unwrap(), vec![3, 0]);
+    let pair = [[0.0, 0.0, 10.0, 10.0], [0.0, 0.0, 10.0, 10.5], [50.0, 50.0, 60.0, 60.0f32]];
+    let ps = [0.9, 0.8, 0.7f32];
+    assert_eq!(nms_with(&pair, &ps, None, &cv).unwrap(), vec![0]);
+    let mut tv = NmsOptions::new(NmsPreset::Torchvision, 0.5);
+    tv.top_k = 2;
+    assert_eq!(nms_with(&pair, &ps, None, &tv).unwrap(), vec![0, 2]);
+    // OpenCV keeps only scores above its threshold (0 unless set)
+    cv.top_k = 0;
+    cv.score_threshold = Some(0.75);
+    assert_eq!(nms_with(&pair, &ps, None, &cv).unwrap(), vec![0]);
+    // bad options come back as the library's errors
+    let bad = NmsOptions::new(NmsPreset::Torchvision, 1.5);
+    let e = nms_with(&boxes, &scores, None, &bad).unwrap_err();
+    assert_eq!(e.name, "CVHP_ERR_OUT_OF_RANGE");
+    assert!(e.message.contains("iou_threshold"), "{}", e.message);
+}
