@@ -204,6 +204,25 @@ const double *cvhp_polygon_coords(const cvhp_polygons *p, size_t i)
     return p && i < p->n ? p->xy + 2 * p->start[i] : NULL;
 }
 int cvhp_polygon_is_hole(const cvhp_polygons *p, size_t i) { return p && i < p->n ? p->hole[i] : 0; }
+size_t cvhp_polygons_total_points(const cvhp_polygons *p) { return p ? p->start[p->n] : 0; }
+
+cvhp_status cvhp_polygons_copy(const cvhp_polygons *p, double *xy, size_t xy_cap, size_t *offsets, uint8_t *hole)
+{
+    const size_t n = p ? p->n : 0, total = cvhp_polygons_total_points(p);
+    if (xy != NULL && xy_cap / 2 < total)
+        return cvhp__error(CVHP_ERR_BUFFER_TOO_SMALL, "cvhp_polygons_copy: xy holds %zu doubles, %zu points need %zu",
+                           xy_cap, total, 2 * total);
+    if (xy != NULL && total > 0)
+        memcpy(xy, p->xy, 2 * total * sizeof *xy);
+    if (offsets != NULL) {
+        for (size_t i = 0; i < n; i++)
+            offsets[i] = p->start[i];
+        offsets[n] = total;
+    }
+    if (hole != NULL && n > 0)
+        memcpy(hole, p->hole, n);
+    return CVHP_OK;
+}
 
 void cvhp_polygons_free(cvhp_polygons *p)
 {

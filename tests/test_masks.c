@@ -210,6 +210,55 @@ START_TEST(holes_and_empty)
 }
 END_TEST
 
+/* cvhp_polygons_copy gives, in one call, what the per-polygon accessors
+ * give: every coordinate back to back, the offsets, the hole flags. */
+START_TEST(copy_all_equals_accessors)
+{
+    uint8_t m[24 * 30] = {0};
+    for (int y = 2; y < 12; y++) /* a square with a hole, and a second blob */
+        for (int x = 2; x < 14; x++)
+            m[y * 30 + x] = !(y >= 5 && y < 8 && x >= 5 && x < 9);
+    for (int y = 15; y < 22; y++)
+        for (int x = 18 + (y & 1); x < 27; x++)
+            m[y * 30 + x] = 1;
+    cvhp_mask_options o;
+    cvhp_mask_options_init(&o);
+    o.flags = CVHP_POLY_RAW; /* every vertex: many points */
+    cvhp_polygons *p;
+    ck_assert_ok(cvhp_mask_u8_to_polygons(m, 24, 30, &o, &p));
+    const size_t n = cvhp_polygons_count(p), total = cvhp_polygons_total_points(p);
+    ck_assert_uint_eq(n, 3);
+    double *xy = malloc(2 * total * sizeof *xy);
+    size_t offsets[4];
+    uint8_t hole[3];
+    ck_assert_ok(cvhp_polygons_copy(p, xy, 2 * total, offsets, hole));
+    size_t sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        const size_t k = cvhp_polygon_points(p, i);
+        ck_assert_uint_eq(offsets[i], sum);
+        ck_assert_int_eq(memcmp(xy + 2 * sum, cvhp_polygon_coords(p, i), 2 * k * sizeof *xy), 0);
+        ck_assert_int_eq(hole[i], cvhp_polygon_is_hole(p, i));
+        sum += k;
+    }
+    ck_assert_uint_eq(sum, total);
+    ck_assert_uint_eq(offsets[n], total);
+    ck_assert_int_eq(hole[0] + hole[1] + hole[2], 1);
+    /* one double short: nothing written, a clear error */
+    memset(offsets, 0xAB, sizeof offsets);
+    ck_assert_int_eq(cvhp_polygons_copy(p, xy, 2 * total - 1, offsets, hole), CVHP_ERR_BUFFER_TOO_SMALL);
+    ck_assert_ptr_nonnull(strstr(cvhp_last_error_message(), "cvhp_polygons_copy"));
+    ck_assert_uint_eq(offsets[0], (size_t)0xABABABABABABABABull);
+    /* NULL buffers are skipped; a NULL set is empty */
+    ck_assert_ok(cvhp_polygons_copy(p, NULL, 0, offsets, NULL));
+    ck_assert_uint_eq(offsets[n], total);
+    ck_assert_uint_eq(cvhp_polygons_total_points(NULL), 0);
+    ck_assert_ok(cvhp_polygons_copy(NULL, NULL, 0, offsets, NULL));
+    ck_assert_uint_eq(offsets[0], 0);
+    free(xy);
+    cvhp_polygons_free(p);
+}
+END_TEST
+
 START_TEST(bad_inputs)
 {
     uint8_t m[4] = {1, 0, 0, 1};
@@ -513,6 +562,7 @@ Suite *cvhp_test_suite(void)
     tcase_add_test(tc, masks_match_skimage_and_reference);
     tcase_add_test(tc, polygon_area_round_trip);
     tcase_add_test(tc, holes_and_empty);
+    tcase_add_test(tc, copy_all_equals_accessors);
     tcase_add_test(tc, bad_inputs);
     suite_add_tcase(s, tc);
     tc = tcase_create("batch");

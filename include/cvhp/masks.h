@@ -53,6 +53,17 @@ CVHP_API size_t cvhp_polygon_points(const cvhp_polygons *p, size_t i);
 CVHP_API const double *cvhp_polygon_coords(const cvhp_polygons *p, size_t i);
 /* 1 when polygon i bounds a hole (clockwise in image coordinates), 0 an outer boundary. */
 CVHP_API int cvhp_polygon_is_hole(const cvhp_polygons *p, size_t i);
+/* All polygons in one call, for bindings that would otherwise make three
+ * calls per polygon: the total number of points, then the copy. xy receives
+ * every polygon's x, y pairs back to back (2 * total doubles, xy_cap is its
+ * length in doubles), offsets[i] the index of polygon i's first point
+ * (count + 1 entries, the last = total) and hole[i] its is-hole flag (count
+ * entries); any of the three may be NULL to skip it. An xy_cap below
+ * 2 * total is CVHP_ERR_BUFFER_TOO_SMALL (nothing written); p NULL is an
+ * empty set. */
+CVHP_API size_t cvhp_polygons_total_points(const cvhp_polygons *p);
+CVHP_API cvhp_status cvhp_polygons_copy(const cvhp_polygons *p, double *xy, size_t xy_cap, size_t *offsets,
+                                        uint8_t *hole);
 CVHP_API void cvhp_polygons_free(cvhp_polygons *p);
 
 /* ---- COCO run-length encoding (column-major, counts start with zeros) ---- */

@@ -14,7 +14,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchutil import QUICK, median_ms  # noqa: E402
+from benchutil import QUICK, interleaved_ms, median_ms  # noqa: E402
 
 import cvhp  # noqa: E402
 
@@ -67,8 +67,11 @@ def main():
     print(f"libcvhp {cvhp.library_version()}: {cvhp.build_info()}")
     for h, w in ((800, 1333), (2048, 2048)):
         m = soft_mask(h, w, seed=h)
-        ours = median_ms(lambda: cvhp.masks.to_polygons(m))
-        read = median_ms(lambda: m.max())
+        fns = {"ours": lambda: cvhp.masks.to_polygons(m), "read": lambda: m.max()}
+        if cv2 is not None:
+            fns["cv2"] = lambda: opencv_path(m)
+        ms = interleaved_ms(fns, min_rounds=7, budget=2.0)  # same stretch of time for all three
+        ours, read = ms["ours"], ms["read"]
         n = len(cvhp.masks.to_polygons(m))
         line = f"{h}x{w} soft mask ({n} polygons): cvhp {ours:8.3f} ms | plain read {read:7.3f} ms (x{ours / read:4.1f})"
         if measure is not None:
@@ -76,7 +79,7 @@ def main():
             assert len(skimage_path(m)) == n
             line += f" | skimage {sk:8.2f} ms x{sk / ours:6.1f}"
         if cv2 is not None:
-            cvt = median_ms(lambda: opencv_path(m))
+            cvt = ms["cv2"]
             line += f" | cv2 {cvt:7.3f} ms x{cvt / ours:5.2f}"
         print(line, flush=True)
     masks = np.stack([soft_mask(800, 1333, seed=s, blobs=3) for s in range(8 if QUICK else 100)])

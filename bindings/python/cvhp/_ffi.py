@@ -129,6 +129,8 @@ _SIGNATURES = {
     "cvhp_polygon_points": (c_size_t, [c_void_p, c_size_t]),
     "cvhp_polygon_coords": (POINTER(c_double), [c_void_p, c_size_t]),
     "cvhp_polygon_is_hole": (c_int, [c_void_p, c_size_t]),
+    "cvhp_polygons_total_points": (c_size_t, [c_void_p]),
+    "cvhp_polygons_copy": (c_int, [c_void_p, c_void_p, c_size_t, c_void_p, c_void_p]),
     "cvhp_polygons_free": (None, [c_void_p]),
     "cvhp_rle_encode": (status_t, [c_void_p, c_size_t, c_size_t, c_void_p, c_size_t, POINTER(c_size_t)]),
     "cvhp_rle_decode": (status_t, [c_void_p, c_size_t, c_size_t, c_size_t, c_void_p]),

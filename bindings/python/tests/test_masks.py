@@ -62,6 +62,12 @@ def test_batch_config_holes_and_errors():
     m[5:7, 5:7] = 0.1
     polys, holes = cvhp.masks.to_polygons(m, with_holes=True)
     assert len(polys) == 2 and sorted(holes) == [False, True]
+    # one copy for all polygons (cvhp_polygons_copy): each its own stretch
+    assert all(type(h) is bool for h in holes)
+    assert all(p.dtype == np.float64 and p.ndim == 1 and p.size >= 6 and p.size % 2 == 0 for p in polys)
+    first = polys[1].copy()
+    polys[0][:] = -1
+    assert np.array_equal(polys[1], first)
     cfg = cvhp.Config("instance_segmentation", mask_pixel_score_threshold=0.95)
     assert cvhp.masks.to_polygons(m, config=cfg) == []  # nothing above 0.95
     many = cvhp.masks.batch_to_polygons(np.stack([m, m * 0, m]), num_threads=2)

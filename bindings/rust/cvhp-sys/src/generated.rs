@@ -254,6 +254,8 @@ extern "C" {
     pub fn cvhp_polygon_points(p: *const cvhp_polygons, i: usize) -> usize;
     pub fn cvhp_polygon_coords(p: *const cvhp_polygons, i: usize) -> *const f64;
     pub fn cvhp_polygon_is_hole(p: *const cvhp_polygons, i: usize) -> c_int;
+    pub fn cvhp_polygons_total_points(p: *const cvhp_polygons) -> usize;
+    pub fn cvhp_polygons_copy(p: *const cvhp_polygons, xy: *mut f64, xy_cap: usize, offsets: *mut usize, hole: *mut u8) -> c_int;
     pub fn cvhp_polygons_free(p: *mut cvhp_polygons);
     pub fn cvhp_rle_encode(mask: *const u8, height: usize, width: usize, counts: *mut u32, cap: usize, ncounts: *mut usize) -> c_int;
     pub fn cvhp_rle_decode(counts: *const u32, ncounts: usize, height: usize, width: usize, mask: *mut u8) -> c_int;
@@ -402,6 +404,8 @@ pub const DECLARED: &[&str] = &[
     "cvhp_polygon_points",
     "cvhp_polygon_coords",
     "cvhp_polygon_is_hole",
+    "cvhp_polygons_total_points",
+    "cvhp_polygons_copy",
     "cvhp_polygons_free",
     "cvhp_rle_encode",
     "cvhp_rle_decode",
