@@ -13,7 +13,12 @@
  *
  * Boxes that cannot take part in suppression ("inert": zero or negative
  * width or height, non-finite area) are never suppressed and never suppress,
- * exactly as torchvision's arithmetic makes them. */
+ * exactly as torchvision's arithmetic makes them when the float threshold
+ * fmin is above 0. At fmin = 0 (threshold 0 with CVHP_NMS_SUPPRESS_GE) an IoU
+ * of 0, or -0 from an inverted box, suppresses too: every pair whose IoU is
+ * not NaN, overlapping or not, inert or not. That case skips the pruning and
+ * runs the dense sweep with every kept box sweeping (the first kept box
+ * usually removes the rest, so it stays fast). */
 #include <math.h>
 #include <string.h>
 #include <stdlib.h>
@@ -235,7 +240,7 @@ static void dense(const ctx *c, size_t b, size_t m, int64_t cap, int nt)
         c->kept[pos[head]] = 1;
         if (++kept == cap)
             return;
-        if (active(x1, y1, x2, y2, ar, head)) {
+        if (c->fmin <= 0 || active(x1, y1, x2, y2, ar, head)) {
             const float k[5] = {x1[head], y1[head], x2[head], y2[head], ar[head]};
             dead_tail += suppress_range(c, k, b, head + 1, L, nt);
         }
@@ -812,7 +817,7 @@ static void run_bucket(const ctx *c, const float *boxes, const uint32_t *order, 
     const size_t b = bstart[k], mb = bstart[k + 1] - b;
     if (!fast)
         generic(c, boxes, order, b, mb, cap, kept_lists + b);
-    else if (mb >= GRID_MIN)
+    else if (mb >= GRID_MIN && c->fmin > 0)
         grid_greedy(c, b, k, mb, cap, nt);
     else
         dense(c, b, mb, cap, nt);

@@ -9,6 +9,7 @@
 #include "../lib/kernels.h"
 #include "cvhp_test.h"
 #include "golden.h"
+#include "naive_nms.h"
 
 static const cvhp_isa isas[] = {CVHP_ISA_SCALAR, CVHP_ISA_AVX2, CVHP_ISA_AVX512, CVHP_ISA_NEON};
 #define N_ISAS 4
@@ -264,58 +265,6 @@ END_TEST
 
 /* ---- random cross-check against a naive greedy NMS ---- */
 
-typedef struct {
-    float s;
-    size_t i;
-} ranked;
-
-static int rank_cmp(const void *a, const void *b)
-{
-    const ranked *x = a, *y = b;
-    int xn = isnan(x->s), yn = isnan(y->s);
-    if (xn != yn)
-        return xn ? -1 : 1;
-    if (!xn && x->s != y->s)
-        return x->s > y->s ? -1 : 1;
-    return x->i < y->i ? -1 : 1;
-}
-
-/* torchvision's nms_kernel, written plainly (stable order). */
-static size_t naive_nms(const float *b, const float *s, size_t n, double t, int64_t *keep)
-{
-    ranked *r = malloc(n * sizeof *r);
-    uint8_t *sup = calloc(n, 1);
-    float *area = malloc(n * sizeof *area);
-    for (size_t i = 0; i < n; i++) {
-        r[i].s = s[i], r[i].i = i;
-        area[i] = (b[4 * i + 2] - b[4 * i]) * (b[4 * i + 3] - b[4 * i + 1]);
-    }
-    qsort(r, n, sizeof *r, rank_cmp);
-    size_t nk = 0;
-    for (size_t a = 0; a < n; a++) {
-        size_t i = r[a].i;
-        if (sup[i])
-            continue;
-        keep[nk++] = (int64_t)i;
-        const float *p = b + 4 * i;
-        for (size_t c = a + 1; c < n; c++) {
-            size_t j = r[c].i;
-            if (sup[j])
-                continue;
-            const float *q = b + 4 * j;
-            float xx1 = p[0] < q[0] ? q[0] : p[0], yy1 = p[1] < q[1] ? q[1] : p[1];
-            float xx2 = q[2] < p[2] ? q[2] : p[2], yy2 = q[3] < p[3] ? q[3] : p[3];
-            float w = 0.0f < xx2 - xx1 ? xx2 - xx1 : 0.0f, h = 0.0f < yy2 - yy1 ? yy2 - yy1 : 0.0f;
-            float inter = w * h;
-            float ovr = inter / (area[i] + area[j] - inter);
-            if ((double)ovr > t)
-                sup[j] = 1;
-        }
-    }
-    free(r), free(sup), free(area);
-    return nk;
-}
-
 static void random_boxes(test_rng *rng, float *b, float *s, size_t n, float img, float minw, float maxw, int clumps)
 {
     size_t objs = clumps ? (n / 15 + 1) : n;
@@ -389,38 +338,48 @@ START_TEST(random_against_naive)
 }
 END_TEST
 
-/* torchvision's batched_nms written plainly: the naive NMS of each class,
- * merged in descending score order (ties: lower index). */
-static size_t naive_batched(const float *b, const float *s, const int64_t *cls, size_t n, double t, int64_t *keep)
+/* Threshold 0 with CVHP_NMS_SUPPRESS_GE: an IoU of 0 suppresses, so every
+ * pair whose IoU is not NaN does, disjoint and degenerate boxes included
+ * (torchvision's arithmetic with >=); only pairs of zero-area boxes (0 / 0)
+ * survive each other. A hand case, then 600 boxes (the size that takes the
+ * grid at other thresholds) against the plain NMS. */
+START_TEST(suppress_ge_at_zero)
 {
-    float *bc = malloc(4 * n * sizeof *bc), *sc = malloc(n * sizeof *sc);
-    int64_t *map = malloc(n * sizeof *map);
-    uint8_t *done = calloc(n, 1);
-    size_t nk = 0;
-    for (size_t first = 0; first < n; first++) {
-        if (done[first])
-            continue;
-        size_t m = 0;
-        for (size_t i = first; i < n; i++)
-            if (cls[i] == cls[first]) {
-                memcpy(bc + 4 * m, b + 4 * i, 4 * sizeof *b);
-                sc[m] = s[i], map[m] = (int64_t)i, m++;
-                done[i] = 1;
-            }
-        const size_t k = naive_nms(bc, sc, m, t, keep + nk);
-        for (size_t j = nk; j < nk + k; j++)
-            keep[j] = map[keep[j]];
-        nk += k;
+    static const float hb[] = {0, 0, 10, 10, 100, 100, 110, 110, 50, 50, 50, 60, 70, 70, 70, 70, 80, 80, 80, 80};
+    static const float hs[] = {0.5f, 0.4f, 0.9f, 0.3f, 0.2f};
+    cvhp_nms_options o;
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    o.iou_threshold = 0;
+    o.flags |= CVHP_NMS_SUPPRESS_GE;
+    int64_t keep[600];
+    size_t nk;
+    /* box 2 (zero width, best score) removes 0 and 1 (IoU 0 / their area);
+     * the empty boxes 3 and 4 meet it and each other at 0 / 0 */
+    ck_assert_ok(cvhp_nms(hb, hs, 5, &o, keep, 600, &nk));
+    ck_assert_uint_eq(nk, 3);
+    ck_assert(keep[0] == 2 && keep[1] == 3 && keep[2] == 4);
+    const size_t n = 600;
+    float *b = malloc(4 * n * sizeof *b), *s = malloc(n * sizeof *s);
+    int64_t *want = malloc(n * sizeof *want);
+    test_rng rng = {0x6E0};
+    random_boxes(&rng, b, s, n, 3000, 0, 40, 0);
+    for (size_t i = 0; i < n; i += 7) /* zero-area and inverted boxes among them */
+        b[4 * i + 2] = b[4 * i] - (float)(i % 3);
+    const size_t nw = naive_nms_ge(b, s, n, 0.0, 1, want);
+    ck_assert_uint_lt(nw, 120);
+    FOR_EACH_ISA(isa)
+    {
+        for (int threads = 1; threads <= 2; threads++) {
+            o.num_threads = threads;
+            ck_assert_ok(cvhp_nms(b, s, n, &o, keep, n, &nk));
+            ck_assert_msg(nk == nw && memcmp(keep, want, nk * sizeof *keep) == 0, "isa=%s: %zu kept, plain %zu",
+                          cvhp_isa_name(isa), nk, nw);
+        }
     }
-    ranked *r = malloc((nk ? nk : 1) * sizeof *r);
-    for (size_t j = 0; j < nk; j++)
-        r[j].s = s[keep[j]], r[j].i = (size_t)keep[j];
-    qsort(r, nk, sizeof *r, rank_cmp);
-    for (size_t j = 0; j < nk; j++)
-        keep[j] = (int64_t)r[j].i;
-    free(bc), free(sc), free(map), free(done), free(r);
-    return nk;
+    restore_isa();
+    free(b), free(s), free(want);
 }
+END_TEST
 
 /* Class ids at the ends of int64 (their range overflows), negative ones and
  * spread-out ones take the general class sort; a narrow range of ids
@@ -803,6 +762,7 @@ Suite *cvhp_test_suite(void)
     tcase_add_loop_test(tc, extreme_pairs_against_naive, 0, 2);
     tcase_add_test(tc, crowded_cells_block_parallel);
     tcase_add_test(tc, batched_class_id_ranges);
+    tcase_add_test(tc, suppress_ge_at_zero);
     tcase_add_test(tc, suppress_variants_agree);
     tcase_add_test(tc, top_k_and_score_threshold);
     tcase_add_test(tc, workspace_and_allocator);
