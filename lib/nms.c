@@ -410,8 +410,10 @@ static int grid_geometry(const ctx *c, size_t b, size_t m, double scale, grid_ge
     double cell = scale * sw / (double)na; /* scale (mean width + mean height) */
     if (!(cell > 0) || !isfinite(cell))
         cell = 1;
-    while ((floor(ex / cell) + 1) * (floor(ey / cell) + 1) > (double)m)
-        cell *= 1.25; /* at most m cells */
+    /* at most m cells, and int32 cell coordinates on each axis */
+    while ((floor(ex / cell) + 1) * (floor(ey / cell) + 1) > (double)m || floor(ex / cell) >= (double)INT32_MAX ||
+           floor(ey / cell) >= (double)INT32_MAX)
+        cell *= 1.25;
     g->ox = minx, g->oy = miny, g->inv = 1.0 / cell;
     g->gx = (int64_t)(floor(ex / cell) + 1), g->gy = (int64_t)(floor(ey / cell) + 1);
     g->xmax = (double)(g->gx - 1), g->ymax = (double)(g->gy - 1);
@@ -640,7 +642,8 @@ static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap
     const double core = tp >= CORE_T ? (1.0 - tp) / (2.0 * tp) * (1.0 + 1e-4) : 0.0;
     grid_geom g;
     g.core = core;
-    const int sweep = core > 0 && !(nt > 1 && m >= CORE_PAR_MIN);
+    /* (core_sweep keeps flat cell indices, < m, in int32) */
+    const int sweep = core > 0 && m <= INT32_MAX && !(nt > 1 && m >= CORE_PAR_MIN);
     if (!grid_geometry(c, b, m, core > 0 ? (sweep ? 0 : CORE_CELL * core) : 1.0, &g, sweep ? c->rect + 4 * b : NULL)) { /* nothing can suppress anything */
         for (size_t q = 0; q < m && (int64_t)q != cap; q++)
             c->kept[pos[q]] = 1;
