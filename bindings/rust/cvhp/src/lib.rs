@@ -539,6 +539,70 @@ impl Drop for Workspace {
     }
 }
 
+/// Image formats of the mask export (the reference's image_type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageType {
+    Jpg,
+    Png,
+    Bmp,
+}
+
+impl ImageType {
+    fn code(self) -> i32 {
+        match self {
+            ImageType::Jpg => sys::CVHP_IMAGE_JPG,
+            ImageType::Png => sys::CVHP_IMAGE_PNG,
+            ImageType::Bmp => sys::CVHP_IMAGE_BMP,
+        }
+    }
+
+    /// Whether this build can write the format (BMP always; PNG and JPEG
+    /// with the library's png / jpeg features).
+    pub fn available(self) -> bool {
+        unsafe { sys::cvhp_have_image_type(self.code()) != 0 }
+    }
+}
+
+fn mask_len(mask: &[u8], height: usize, width: usize) -> Result<()> {
+    let want = height.checked_mul(width).ok_or_else(|| range_error("height * width", usize::MAX))?;
+    if mask.len() != want {
+        return Err(length_error("mask", mask.len(), want));
+    }
+    Ok(())
+}
+
+/// An H x W mask (nonzero -> 255) encoded as an 8-bit grayscale image.
+pub fn encode_mask_image(mask: &[u8], height: usize, width: usize, image_type: ImageType) -> Result<Vec<u8>> {
+    mask_len(mask, height, width)?;
+    let t = image_type.code();
+    let mut need = 0usize;
+    let st = unsafe { sys::cvhp_mask_encode(mask.as_ptr(), height, width, t, ptr::null_mut(), 0, &mut need) };
+    if st != sys::CVHP_ERR_BUFFER_TOO_SMALL {
+        check(st)?;
+    }
+    let mut buf = vec![0u8; need];
+    check(unsafe { sys::cvhp_mask_encode(mask.as_ptr(), height, width, t, buf.as_mut_ptr().cast(), need, &mut need) })?;
+    buf.truncate(need); // JPEG: the first size is an upper bound
+    Ok(buf)
+}
+
+/// The same image written to a file (created or truncated).
+pub fn export_mask_image(mask: &[u8], height: usize, width: usize, image_type: ImageType, path: &str) -> Result<()> {
+    mask_len(mask, height, width)?;
+    let p = c(path)?;
+    check(unsafe { sys::cvhp_mask_export(mask.as_ptr(), height, width, image_type.code(), p.as_ptr()) })
+}
+
+/// The reference's relative path of an exported mask:
+/// masks/<stem>/<label>/<stem>_<index>_label_<label>_conf_<S>.<ext>.
+pub fn mask_export_path(image_file: &str, label: &str, index: usize, score: f64, image_type: ImageType) -> Result<String> {
+    let (f, l) = (c(image_file)?, c(label)?);
+    let t = image_type.code();
+    two_call_string(|buf, cap, need| unsafe {
+        sys::cvhp_mask_export_path(f.as_ptr(), l.as_ptr(), index, score, t, buf, cap, need)
+    })
+}
+
 /// COCO run-length encoding of an H x W mask (nonzero = 1): column-major
 /// runs, starting with the zeros.
 pub fn rle_encode(mask: &[u8], height: usize, width: usize) -> Result<Vec<u32>> {

@@ -255,3 +255,45 @@ fn nms_presets_follow_their_stacks() {
     assert_eq!(e.name, "CVHP_ERR_OUT_OF_RANGE");
     assert!(e.message.contains("iou_threshold"), "{}", e.message);
 }
+
+/// Mask images: BMP always (decoded here), PNG and JPEG when built in, the
+/// file form equal to the memory form, the reference's file naming.
+#[test]
+fn mask_images_and_their_names() {
+    use cvhp::{encode_mask_image, export_mask_image, mask_export_path, ImageType};
+    let (h, w) = (3usize, 5usize);
+    let mask: Vec<u8> = (0..h * w).map(|i| (i % 3 == 0) as u8 * 7).collect();
+    let bmp = encode_mask_image(&mask, h, w, ImageType::Bmp).unwrap();
+    assert_eq!(&bmp[..2], b"BM");
+    let le32 = |at: usize| u32::from_le_bytes(bmp[at..at + 4].try_into().unwrap()) as usize;
+    assert_eq!(le32(2), bmp.len());
+    assert_eq!((le32(18), le32(22)), (w, h));
+    let (data, stride) = (le32(10), (w + 3) / 4 * 4);
+    for y in 0..h {
+        for x in 0..w {
+            // rows bottom-up; the palette maps index v to gray v
+            let v = bmp[data + (h - 1 - y) * stride + x];
+            assert_eq!(v, if mask[y * w + x] != 0 { 255 } else { 0 }, "pixel {y},{x}");
+        }
+    }
+    let path = std::env::temp_dir().join(format!("cvhp-rust-{}.bmp", std::process::id()));
+    export_mask_image(&mask, h, w, ImageType::Bmp, path.to_str().unwrap()).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), bmp);
+    std::fs::remove_file(&path).unwrap();
+    if ImageType::Png.available() {
+        assert_eq!(&encode_mask_image(&mask, h, w, ImageType::Png).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+    }
+    if ImageType::Jpg.available() {
+        let jpg = encode_mask_image(&mask, h, w, ImageType::Jpg).unwrap();
+        assert_eq!((&jpg[..2], &jpg[jpg.len() - 2..]), (&b"\xff\xd8"[..], &b"\xff\xd9"[..]));
+    }
+    assert_eq!(
+        mask_export_path("/data/img.01.jpg", "cat", 3, 0.98765, ImageType::Png).unwrap(),
+        "masks/img/cat/img_3_label_cat_conf_0987.png"
+    );
+    assert_eq!(mask_export_path("b", "x", 1, 0.5, ImageType::Bmp).unwrap(), "masks/b/x/b_1_label_x_conf_05.bmp");
+    // a mask of the wrong length is refused before the call; an empty one by the library
+    assert_eq!(encode_mask_image(&mask[1..], h, w, ImageType::Bmp).unwrap_err().name, "CVHP_ERR_INVALID_ARGUMENT");
+    assert_eq!(encode_mask_image(&[], 0, w, ImageType::Bmp).unwrap_err().name, "CVHP_ERR_OUT_OF_RANGE");
+    assert!(export_mask_image(&mask, h, w, ImageType::Bmp, "/nonexistent-dir/x.bmp").is_err());
+}
