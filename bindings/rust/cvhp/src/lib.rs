@@ -400,6 +400,76 @@ pub fn merge(
     Ok(keep[..nk].iter().map(|&k| k as usize).collect())
 }
 
+fn check_lengths(n: usize, scores: &[f32], labels: &[i64]) -> Result<()> {
+    if scores.len() != n {
+        return Err(length_error("scores", scores.len(), n));
+    }
+    if labels.len() != n {
+        return Err(length_error("labels", labels.len(), n));
+    }
+    Ok(())
+}
+
+/// One detector pass post-processed as the config says (box_score_threshold,
+/// boxes under 0.01 px dropped except for yolov5, class-aware NMS at
+/// nms_iou_threshold, the first box_detections_per_image): kept indices in
+/// descending score order. num_threads 0: the OpenMP default.
+pub fn postprocess(
+    cfg: &Config,
+    boxes: &[[f32; 4]],
+    scores: &[f32],
+    labels: &[i64],
+    num_threads: usize,
+) -> Result<Vec<usize>> {
+    let n = boxes.len();
+    check_lengths(n, scores, labels)?;
+    let nt = i32::try_from(num_threads).map_err(|_| range_error("num_threads", num_threads))?;
+    let mut keep = vec![0i64; n.max(1)];
+    let mut nk = 0usize;
+    check(unsafe {
+        sys::cvhp_detection_postprocess(cfg.raw, boxes.as_ptr().cast(), scores.as_ptr(), labels.as_ptr(), n, nt,
+                                        keep.as_mut_ptr(), n, &mut nk)
+    })?;
+    Ok(keep[..nk].iter().map(|&k| k as usize).collect())
+}
+
+/// One image's detector output for [`postprocess_batch`].
+#[derive(Clone, Copy, Debug)]
+pub struct DetectorOutput<'a> {
+    pub boxes: &'a [[f32; 4]],
+    pub scores: &'a [f32],
+    pub labels: &'a [i64],
+}
+
+/// [`postprocess`] over many images in one call, in parallel over images:
+/// one index list per image (indices into that image's arrays), identical
+/// to one call per image.
+pub fn postprocess_batch(cfg: &Config, images: &[DetectorOutput<'_>], num_threads: usize) -> Result<Vec<Vec<usize>>> {
+    let mut offsets = Vec::with_capacity(images.len() + 1);
+    offsets.push(0usize);
+    for im in images {
+        check_lengths(im.boxes.len(), im.scores, im.labels)?;
+        offsets.push(offsets.last().unwrap() + im.boxes.len());
+    }
+    let total = *offsets.last().unwrap();
+    let (mut b, mut s, mut l) = (Vec::with_capacity(total), Vec::with_capacity(total), Vec::with_capacity(total));
+    for im in images {
+        b.extend_from_slice(im.boxes);
+        s.extend_from_slice(im.scores);
+        l.extend_from_slice(im.labels);
+    }
+    let nt = i32::try_from(num_threads).map_err(|_| range_error("num_threads", num_threads))?;
+    let mut keep = vec![0i64; total.max(1)];
+    let mut counts = vec![0usize; images.len().max(1)];
+    check(unsafe {
+        sys::cvhp_detection_postprocess_batch(cfg.raw, b.as_ptr().cast(), s.as_ptr(), l.as_ptr(), offsets.as_ptr(),
+                                              images.len(), nt, keep.as_mut_ptr(), counts.as_mut_ptr())
+    })?;
+    Ok((0..images.len())
+        .map(|i| keep[offsets[i]..offsets[i] + counts[i]].iter().map(|&k| k as usize).collect())
+        .collect())
+}
+
 /// One YOLOv5 detection.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Detection {

@@ -297,3 +297,39 @@ fn mask_images_and_their_names() {
     assert_eq!(encode_mask_image(&[], 0, w, ImageType::Bmp).unwrap_err().name, "CVHP_ERR_OUT_OF_RANGE");
     assert!(export_mask_image(&mask, h, w, ImageType::Bmp, "/nonexistent-dir/x.bmp").is_err());
 }
+
+/// The config-driven post-processing: score threshold, tiny boxes, NMS per
+/// class, detections per image; the batch form equals one call per image.
+#[test]
+fn postprocess_follows_the_config_and_batches() {
+    use cvhp::{postprocess, postprocess_batch, DetectorOutput};
+    let mut cfg = Config::new(Task::ObjectDetection).unwrap();
+    cfg.set_f64("box_score_threshold", 0.3).unwrap();
+    cfg.set_f64("nms_iou_threshold", 0.5).unwrap();
+    let boxes = [
+        [0.0, 0.0, 10.0, 10.0],   // 0: kept, best of class 1
+        [0.0, 0.0, 10.0, 10.5],   // 1: IoU 0.95 with 0, same class: suppressed
+        [0.0, 0.0, 10.0, 10.2],   // 2: same place, class 2: kept
+        [50.0, 50.0, 60.0, 60.0], // 3: score 0.3 is not above 0.3: dropped
+        [70.0, 70.0, 70.005, 80.0], // 4: 0.005 px wide: dropped
+        [80.0, 80.0, 90.0, 90.0f32], // 5: kept
+    ];
+    let scores = [0.9, 0.8, 0.7, 0.3, 0.95, 0.5f32];
+    let labels = [1, 1, 2, 1, 1, 3i64];
+    assert_eq!(postprocess(&cfg, &boxes, &scores, &labels, 1).unwrap(), vec![0, 2, 5]);
+    cfg.set_i64("box_detections_per_image", 2).unwrap();
+    assert_eq!(postprocess(&cfg, &boxes, &scores, &labels, 1).unwrap(), vec![0, 2]);
+    let images = [
+        DetectorOutput { boxes: &boxes, scores: &scores, labels: &labels },
+        DetectorOutput { boxes: &[], scores: &[], labels: &[] },
+        DetectorOutput { boxes: &boxes[3..], scores: &scores[3..], labels: &labels[3..] },
+    ];
+    let batch = postprocess_batch(&cfg, &images, 2).unwrap();
+    assert_eq!(batch.len(), 3);
+    for (im, got) in images.iter().zip(&batch) {
+        assert_eq!(got, &postprocess(&cfg, im.boxes, im.scores, im.labels, 1).unwrap());
+    }
+    assert_eq!(batch[2], vec![2]); // box 5 of the first image, index 2 of the third
+    let bad = DetectorOutput { boxes: &boxes, scores: &scores[1..], labels: &labels };
+    assert_eq!(postprocess_batch(&cfg, &[bad], 1).unwrap_err().name, "CVHP_ERR_INVALID_ARGUMENT");
+}
