@@ -332,7 +332,7 @@ static inline int32_t cell_of(double v, double o, double inv, double gmax)
 /* [c0, c1] x [c2, c3] -> f, or -2 (big) when it has more than max cells */
 static inline void put_rect(int32_t *f, int32_t c0, int32_t c1, int32_t c2, int32_t c3, int32_t max)
 {
-    f[0] = (c1 - c0 + 1) * (c3 - c2 + 1) > max ? -2 : c0;
+    f[0] = (int64_t)(c1 - c0 + 1) * (c3 - c2 + 1) > max ? -2 : c0; /* int64: up to 2^32 cells */
     f[1] = c1, f[2] = c2, f[3] = c3;
 }
 
