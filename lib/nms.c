@@ -3,13 +3,19 @@
  * stacks' conventions, and soft-NMS.
  *
  * Fast path (torchvision arithmetic): candidates are radix-sorted (stable),
- * bucketed by class with a second stable radix sort and gathered into
+ * bucketed by class (one counting pass, or a stable radix sort for ids that
+ * spread wider than the candidate count) and gathered into
  * structure-of-arrays. Small buckets are swept per kept box with the SIMD
- * suppress kernel over a "dead" byte map whose tail is compacted lazily;
- * larger ones run the greedy in column form against a grid of the boxes kept
- * so far (grid_greedy). Both visit a superset of the pairs that can suppress
- * (only boxes with a positive-area intersection can have IoU > t >= 0) and
- * use the same pair arithmetic, so the result is exactly the greedy result.
+ * suppress kernel over a "dead" byte map whose tail is compacted lazily.
+ * Larger ones use a grid (grid_greedy): at thresholds >= 0.4 on one thread,
+ * kept boxes sweep the candidates filed in the cells their "core" covers
+ * (core_sweep; the bound is derived above grid_greedy); otherwise, and on
+ * two threads from 32768 boxes, the greedy runs in column form against a
+ * grid of the boxes kept so far. All visit a superset of the pairs that can
+ * suppress (only boxes with a positive-area intersection can have
+ * IoU > t >= 0, and only those with centres within the core bound can reach
+ * t' >= 0.4) and use the same pair arithmetic, so the result is exactly the
+ * greedy result.
  *
  * Boxes that cannot take part in suppression ("inert": zero or negative
  * width or height, non-finite area) are never suppressed and never suppress,
