@@ -16,7 +16,7 @@ import numpy as np
 from . import _ffi
 from ._config import Config
 from ._errors import check, error
-from .ops import _boxes, _ptr, _vec
+from .ops import _boxes, _first, _ptr, _vec
 
 L = _ffi.lib
 
@@ -35,7 +35,7 @@ def postprocess(cfg: Config, boxes, scores, labels, *, num_threads: int = 0) -> 
     nk = c_size_t()
     check(L.cvhp_detection_postprocess(cfg._handle(), _ptr(b), _ptr(s), _ptr(lab), n, num_threads, _ptr(keep), n,
                                        byref(nk)))
-    return keep[: nk.value].copy()
+    return _first(keep, nk.value)
 
 
 def postprocess_batch(cfg: Config, boxes_list, scores_list, labels_list, *, num_threads: int = 0) -> list:

@@ -45,6 +45,14 @@ def _vec(v, n, name, dtype=np.float32) -> np.ndarray:
     return a
 
 
+def _first(a: np.ndarray, k: int) -> np.ndarray:
+    """a (a fresh array the library filled, no other reference) cut to its
+    first k entries in place: realloc shrinks it without copying, and the
+    result owns exactly k entries, like a copy would."""
+    a.resize(k, refcheck=False)
+    return a
+
+
 def _ptr(a: np.ndarray):
     return a.ctypes.data_as(ctypes.c_void_p) if a.size else None
 
@@ -82,7 +90,7 @@ def _run_nms(boxes, scores, idxs, options):
     else:
         i = _vec(idxs, n, "idxs", np.int64)
         check(L.cvhp_batched_nms(_ptr(b), _ptr(s), _ptr(i), n, byref(options), _ptr(keep), n, byref(nk)))
-    return keep[: nk.value].copy()
+    return _first(keep, nk.value)
 
 
 def nms(boxes, scores, iou_threshold: float, *, num_threads: int = 0, preset: str = "torchvision",
@@ -139,7 +147,7 @@ def remove_small_boxes(boxes, min_size: float) -> np.ndarray:
     keep = np.empty(b.shape[0], dtype=np.int64)
     nk = c_size_t()
     check(L.cvhp_box_remove_small(_ptr(b), b.shape[0], float(min_size), _ptr(keep), byref(nk)))
-    return keep[: nk.value].copy()
+    return _first(keep, nk.value)
 
 
 def soft_nms(boxes, scores, iou_threshold: float = 0.3, sigma: float = 0.5, score_threshold: float = 0.001,
@@ -155,4 +163,4 @@ def soft_nms(boxes, scores, iou_threshold: float = 0.3, sigma: float = 0.5, scor
     nk = c_size_t()
     check(L.cvhp_soft_nms(_ptr(b), _ptr(s), n, _ffi.SOFT_NMS[method], float(iou_threshold), float(sigma),
                           float(score_threshold), int(top_k), _ptr(keep), _ptr(upd), n, byref(nk)))
-    return keep[: nk.value].copy(), upd[: nk.value].copy()
+    return _first(keep, nk.value), _first(upd, nk.value)

@@ -13,7 +13,7 @@ import numpy as np
 from . import _ffi
 from ._config import Config
 from ._errors import check
-from .ops import _boxes, _ptr, _vec
+from .ops import _boxes, _first, _ptr, _vec
 
 L = _ffi.lib
 
@@ -64,5 +64,5 @@ def merge(boxes, scores, labels, sources, source_rects, iou_threshold: float = 0
     nk = c_size_t()
     check(L.cvhp_merge_predictions(_ptr(b), _ptr(s), _ptr(lab), _ptr(src), n, _ptr(rects), rects.shape[0],
                                    float(iou_threshold), _ptr(dup), _ptr(keep), n, byref(nk)))
-    keep = keep[: nk.value].copy()
+    keep = _first(keep, nk.value)
     return (keep, dup.astype(bool)) if return_duplicates else keep

@@ -90,6 +90,23 @@ def test_empty_inputs():
     assert cvhp.ops.batched_nms(e, np.zeros(0), np.zeros(0, np.int64), 0.5).shape == (0,)
 
 
+def test_results_are_exact_sized_arrays_of_their_own():
+    # the index arrays are cut to the kept count in place (no copy): each
+    # must still own exactly its entries, independent of later calls
+    rng = np.random.default_rng(5)
+    xy = rng.uniform(0, 200, (300, 2))
+    b = np.concatenate([xy, xy + rng.uniform(5, 60, (300, 2))], 1).astype(np.float32)
+    s = rng.random(300).astype(np.float32)
+    labels = rng.integers(0, 3, 300)
+    results = [cvhp.ops.nms(b, s, 0.5), cvhp.ops.batched_nms(b, s, labels, 0.5), *cvhp.ops.soft_nms(b, s)]
+    for r in results:
+        assert r.base is None and r.flags.owndata and r.flags.c_contiguous
+        assert 0 < r.shape[0] < 300 and r.nbytes == r.shape[0] * r.itemsize
+    first = results[0].copy()
+    cvhp.ops.nms(b[::-1].copy(), s, 0.3)  # a later call leaves earlier results alone
+    assert np.array_equal(results[0], first)
+
+
 @pytest.mark.parametrize(
     "call",
     [
