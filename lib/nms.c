@@ -160,7 +160,8 @@ static size_t plan(size_t n, int batched, layout *L)
         return 0;
     size_t off = 0;
     L->skey = put(&off, n, 4), L->sval = put(&off, n, 4), L->tkey = put(&off, n, 4), L->tval = put(&off, n, 4);
-    L->ckey = put(&off, batched ? n : 0, 8), L->tck = put(&off, batched ? n : 0, 8);
+    /* tck: n + 1, as it also holds the bucket starts (one bucket a box at most, then the end) */
+    L->ckey = put(&off, batched ? n : 0, 8), L->tck = put(&off, batched ? n + 1 : 0, 8);
     L->x1 = put(&off, n, 4), L->y1 = put(&off, n, 4), L->x2 = put(&off, n, 4), L->y2 = put(&off, n, 4);
     L->area = put(&off, n, 4);
     L->dead = put(&off, n, 1), L->kept = put(&off, n, 1);

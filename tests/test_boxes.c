@@ -400,6 +400,16 @@ START_TEST(batched_class_id_ranges)
         const size_t nw = naive_batched(b, s, cls, n, 0.5, want);
         check_every_path(b, s, cls, n, 0.5, NULL, 0, want, nw, variant == 0 ? "spread ids" : "narrow ids");
     }
+    /* every box its own class, at sizes whose bucket-start list (n + 1
+     * entries) ends exactly on a 64-byte boundary of the workspace */
+    static const size_t sizes[] = {8, 64, 1024};
+    for (size_t k = 0; k < 3; k++) {
+        for (size_t i = 0; i < sizes[k]; i++)
+            cls[i] = (int64_t)(sizes[k] - i) * 3;
+        const size_t nw = naive_batched(b, s, cls, sizes[k], 0.5, want);
+        ck_assert_uint_eq(nw, sizes[k]);
+        check_every_path(b, s, cls, sizes[k], 0.5, NULL, 0, want, nw, "one class a box");
+    }
     free(b), free(s), free(cls), free(want);
 }
 END_TEST
