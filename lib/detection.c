@@ -157,14 +157,14 @@ cvhp_status cvhp_merge_predictions(const float *boxes, const float *scores, cons
         return CVHP_OK;
     /* scratch: canonical source ids, sort keys, class keys, flags, w/h */
     size_t bytes;
-    if (!cvhp__mul_size(n, 4 * 4 + 2 * 8 + 1 + 2 * 4, &bytes) || bytes + nsources * 4 < bytes)
+    if (!cvhp__mul_size(n, 4 * 4 + 2 * 8 + 1 + 2 * 4, &bytes) || bytes + 8 + nsources * 4 < bytes)
         return cvhp__error(CVHP_ERR_OVERFLOW, "%s: n = %zu overflows", fn, n);
-    bytes += nsources * 4;
+    bytes += 8 + nsources * 4; /* + 8: tck's n + 1st entry (the group starts' end) */
     unsigned char *mem = cvhp__alloc(NULL, bytes);
     if (mem == NULL)
         return cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate %zu bytes", fn, bytes);
     uint64_t *ck = (uint64_t *)mem, *tck = ck + n;
-    uint32_t *key = (uint32_t *)(tck + n), *val = key + n, *tkey = val + n, *tval = tkey + n;
+    uint32_t *key = (uint32_t *)(tck + n + 1), *val = key + n, *tkey = val + n, *tval = tkey + n;
     float *bw = (float *)(tval + n), *bh = bw + n;
     uint32_t *canon = (uint32_t *)(bh + n);
     uint8_t *dup = (uint8_t *)(canon + nsources);
@@ -185,25 +185,25 @@ cvhp_status cvhp_merge_predictions(const float *boxes, const float *scores, cons
     }
     cvhp__radix_u32(key, val, tkey, tval, n); /* val: score order */
     for (size_t r = 0; r < n; r++)
-        ck[r] = (uint64_t)labels[val[r]] ^ 0x8000000000000000ull;
-    cvhp__radix_u64(ck, val, tck, tval, n); /* stable: score order within each label */
-    for (size_t g0 = 0; g0 < n;) {
-        size_t g1 = g0 + 1;
-        while (g1 < n && ck[g1] == ck[g0])
-            g1++;
+        ck[r] = (uint64_t)labels[val[r]];
+    /* ord: the score order grouped by label (score order within each) */
+    uint32_t *ord = tkey;
+    size_t *group = (size_t *)(void *)tck; /* n + 1 entries */
+    const size_t ngroups = cvhp__group_i64(ck, val, ord, tck, tval, n, group);
+    for (size_t gi = 0; gi < ngroups; gi++) {
+        const size_t g0 = group[gi], g1 = group[gi + 1];
         for (size_t a = g0; a < g1; a++) {
-            const uint32_t i = val[a];
+            const uint32_t i = ord[a];
             if (dup[i])
                 continue;
             for (size_t bb = a + 1; bb < g1; bb++) {
-                const uint32_t j = val[bb];
+                const uint32_t j = ord[bb];
                 if (dup[j] || canon[source[i]] == canon[source[j]])
                     continue;
                 if (coco_iou(boxes + 4 * (size_t)i, bw[i], bh[i], boxes + 4 * (size_t)j, bw[j], bh[j]) > iou_threshold)
                     dup[j] = 1;
             }
         }
-        g0 = g1;
     }
     size_t nk = 0;
     cvhp_status st = CVHP_OK;

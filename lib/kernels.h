@@ -25,7 +25,16 @@ static inline uint32_t cvhp__score_key_desc(float s)
 }
 /* Stable LSD radix sorts of (key, val) pairs; t* are scratch of n entries. */
 void cvhp__radix_u32(uint32_t *key, uint32_t *val, uint32_t *tkey, uint32_t *tval, size_t n);
-void cvhp__radix_u64(uint64_t *key, uint32_t *val, uint64_t *tkey, uint32_t *tval, size_t n);
+/* Groups the values val[i] (NULL: i) by key[i] (int64 values stored as
+ * uint64_t), stably: out receives them with equal keys adjacent, in
+ * ascending (signed) key order, each group in input order; starts[0, g)
+ * receives the groups' first positions and starts[g] = n; returns g. Keys
+ * spanning fewer values than n (class ids) take one counting pass, others an
+ * LSD radix sort. key, tkey and tval are scratch of n entries (tval may be
+ * val's memory, not out's); starts needs n + 1 entries and may be tkey's
+ * memory. */
+size_t cvhp__group_i64(uint64_t *key, const uint32_t *val, uint32_t *out, uint64_t *tkey, uint32_t *tval, size_t n,
+                       size_t *starts);
 
 /* ---- IoU matrix rows ----
  * out[j] = IoU(box, b[j]) for j in [0, n), b in structure-of-arrays form

@@ -866,46 +866,16 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
     size_t *bstart = NULL;
     if (idxs != NULL) {
         uint64_t *ck = (uint64_t *)(ws + L.ckey), *tck = (uint64_t *)(ws + L.tck);
-        int64_t lo = INT64_MAX, hi = INT64_MIN;
         for (size_t r = 0; r < m; r++) {
             if (r + 16 < m) /* a random gather: fetch ahead, as for the boxes */
                 __builtin_prefetch(idxs + order[r + 16]);
-            const int64_t v = idxs[order[r]];
-            ck[r] = (uint64_t)v;
-            lo = v < lo ? v : lo, hi = v > hi ? v : hi;
+            ck[r] = (uint64_t)idxs[order[r]];
         }
-        /* bucket starts go into tck, free until the buckets are done */
+        /* pos: the ranks grouped by class; bucket starts in tck (n + 1
+         * entries), which is also the grouping's scratch; tkey is free after
+         * the score sort */
         bstart = (size_t *)(void *)tck;
-        nb = 0;
-        if (m > 0 && (uint64_t)hi - (uint64_t)lo < m) {
-            /* class ids in a range below m (the usual case): one counting
-             * pass, its histogram in tkey (free after the score sort) */
-            const size_t range = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
-            uint32_t *h = tkey;
-            memset(h, 0, range * sizeof *h);
-            for (size_t r = 0; r < m; r++)
-                h[ck[r] - (uint64_t)lo]++;
-            uint32_t sum = 0;
-            for (size_t v = 0; v < range; v++) {
-                const uint32_t cnt = h[v];
-                if (cnt)
-                    bstart[nb++] = sum;
-                h[v] = sum;
-                sum += cnt;
-            }
-            for (size_t r = 0; r < m; r++)
-                pos[h[ck[r] - (uint64_t)lo]++] = (uint32_t)r;
-        } else {
-            for (size_t r = 0; r < m; r++) {
-                ck[r] ^= 0x8000000000000000ull; /* signed order as unsigned */
-                pos[r] = (uint32_t)r;
-            }
-            cvhp__radix_u64(ck, pos, tck, tkey, m);
-            for (size_t t = 0; t < m; t++)
-                if (t == 0 || ck[t] != ck[t - 1])
-                    bstart[nb++] = t;
-        }
-        bstart[nb] = m;
+        nb = cvhp__group_i64(ck, NULL, pos, tck, tkey, m, bstart);
     } else {
         for (size_t r = 0; r < m; r++)
             pos[r] = (uint32_t)r;

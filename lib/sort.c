@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
- * Stable sorts for NMS: scores descending (ties by index, NaN first, -0 == +0)
- * and 64-bit class keys ascending, both LSD radix with 11-bit digits, so the
- * order is fully determined by the input (torchvision's CPU sort is not). */
+ * Stable sorts for NMS and the tile merge: scores descending (ties by
+ * index, NaN first, -0 == +0, LSD radix with 11-bit digits) and the
+ * grouping by class that follows it, so the order is fully determined by
+ * the input (torchvision's CPU sort is not). */
 #include <string.h>
 
 #include "kernels.h"
@@ -71,40 +72,11 @@ void cvhp__radix_u32(uint32_t *key, uint32_t *val, uint32_t *tkey, uint32_t *tva
     }
 }
 
-void cvhp__radix_u64(uint64_t *key, uint32_t *val, uint64_t *tkey, uint32_t *tval, size_t n)
+/* Stable LSD radix sort of 64-bit keys over the 11-bit digits in which
+ * they differ. */
+static void radix_u64(uint64_t *key, uint32_t *val, uint64_t *tkey, uint32_t *tval, size_t n, uint64_t lo,
+                      uint64_t hi)
 {
-    if (n < 2)
-        return;
-    /* keys spanning a small range (class ids): one counting-sort pass */
-    uint64_t lo = key[0], hi = key[0];
-    for (size_t i = 1; i < n; i++) {
-        lo = key[i] < lo ? key[i] : lo;
-        hi = key[i] > hi ? key[i] : hi;
-    }
-    if (hi == lo)
-        return;
-    if (hi - lo < (1u << 16) && hi - lo < 4 * (uint64_t)n) {
-        const size_t range = (size_t)(hi - lo) + 1;
-        /* the histogram lives in tval's space when it fits, else on the stack */
-        uint32_t stack_hist[4096];
-        uint32_t *h = range <= 4096 ? stack_hist : NULL;
-        if (h == NULL)
-            goto radix; /* rare: wide sparse ranges take the general path */
-        memset(h, 0, range * sizeof *h);
-        for (size_t i = 0; i < n; i++)
-            h[key[i] - lo]++;
-        starts_of_counts(h, range);
-        for (size_t i = 0; i < n; i++) {
-            uint32_t p = h[key[i] - lo]++;
-            tkey[p] = key[i];
-            tval[p] = val[i];
-        }
-        memcpy(key, tkey, n * sizeof *key);
-        memcpy(val, tval, n * sizeof *val);
-        return;
-    }
-radix:;
-    /* general: LSD over the 11-bit digits that differ between lo and hi's prefix */
     uint64_t *sk = key, *dk = tkey;
     uint32_t *sv = val, *dv = tval;
     for (int shift = 0; shift < 64; shift += 11) {
@@ -131,4 +103,56 @@ radix:;
         memcpy(key, sk, n * sizeof *key);
         memcpy(val, sv, n * sizeof *val);
     }
+}
+
+size_t cvhp__group_i64(uint64_t *key, const uint32_t *val, uint32_t *out, uint64_t *tkey, uint32_t *tval, size_t n,
+                       size_t *starts)
+{
+    if (n == 0) {
+        starts[0] = 0;
+        return 0;
+    }
+    /* signed order as unsigned */
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t k = key[i] ^ 0x8000000000000000ull;
+        key[i] = k;
+        lo = k < lo ? k : lo, hi = k > hi ? k : hi;
+    }
+    size_t g = 0;
+    if (hi - lo < n) {
+        /* ids spanning fewer values than there are entries (class ids): one
+         * counting pass with its histogram in starts, the values scattered
+         * straight into out; a value's cursor ends where the next value
+         * starts, which leaves the non-empty groups' ends to compact */
+        const size_t range = (size_t)(hi - lo) + 1;
+        memset(starts, 0, range * sizeof *starts);
+        for (size_t i = 0; i < n; i++)
+            starts[key[i] - lo]++;
+        size_t sum = 0;
+        for (size_t v = 0; v < range; v++) {
+            const size_t c = starts[v];
+            starts[v] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            out[starts[key[i] - lo]++] = val ? val[i] : (uint32_t)i;
+        size_t prev = 0;
+        for (size_t v = 0; v < range; v++) { /* g <= v: each entry is read before it is written */
+            const size_t end = starts[v];
+            if (end > prev) {
+                starts[g++] = prev;
+                prev = end;
+            }
+        }
+    } else {
+        for (size_t i = 0; i < n; i++)
+            out[i] = val ? val[i] : (uint32_t)i;
+        radix_u64(key, out, tkey, tval, n, lo, hi);
+        for (size_t i = 0; i < n; i++)
+            if (i == 0 || key[i] != key[i - 1])
+                starts[g++] = i;
+    }
+    starts[g] = n;
+    return g;
 }
