@@ -343,11 +343,19 @@ static inline void put_rect(int32_t *f, int32_t c0, int32_t c1, int32_t c2, int3
     f[1] = c1, f[2] = c2, f[3] = c3;
 }
 
-/* The cell holding the centre of box k, and the cells its core covers. */
+/* The column and row of the centre of box k, its flat cell index, and the
+ * cells its core covers. */
+static inline void centre_cell(const grid_geom *g, const float k[4], int32_t *col, int32_t *row)
+{
+    *col = cell_of(0.5 * ((double)k[0] + k[2]), g->ox, g->inv, g->xmax);
+    *row = cell_of(0.5 * ((double)k[1] + k[3]), g->oy, g->inv, g->ymax);
+}
+
 static inline int32_t home_cell(const grid_geom *g, const float k[4])
 {
-    const double cx = 0.5 * ((double)k[0] + k[2]), cy = 0.5 * ((double)k[1] + k[3]);
-    return cell_of(cy, g->oy, g->inv, g->ymax) * (int32_t)g->gx + cell_of(cx, g->ox, g->inv, g->xmax);
+    int32_t col, row;
+    centre_cell(g, k, &col, &row);
+    return row * (int32_t)g->gx + col;
 }
 
 static inline void core_cells(const grid_geom *g, const float k[4], int32_t f[4])
@@ -363,9 +371,8 @@ static inline void core_cells(const grid_geom *g, const float k[4], int32_t f[4]
 static inline void box_cells(const grid_geom *g, const float k[4], int32_t *r, int32_t *f)
 {
     if (g->core > 0) {
-        const double cx = 0.5 * ((double)k[0] + k[2]), cy = 0.5 * ((double)k[1] + k[3]);
-        r[0] = r[1] = cell_of(cx, g->ox, g->inv, g->xmax);
-        r[2] = r[3] = cell_of(cy, g->oy, g->inv, g->ymax);
+        centre_cell(g, k, &r[0], &r[2]);
+        r[1] = r[0], r[3] = r[2];
         int32_t cr[4];
         core_cells(g, k, cr);
         put_rect(f, cr[0], cr[1], cr[2], cr[3], CORE_SPAN_MAX);
@@ -455,6 +462,16 @@ typedef struct {
     int track; /* block-parallel sweep: record which boxes each block filed */
 } greedy_state;
 
+/* Does a box filed in cell cc suppress candidate k? After phase 1 only the
+ * boxes this block filed there count (phase 1 tested the earlier ones). */
+static inline int cell_hit(const greedy_state *s, const float k[5], size_t cc, int after_phase1, uint32_t blockno)
+{
+    const size_t from = !after_phase1 ? 0 : s->stamp[cc] == blockno ? s->kcprev[cc] : s->kc[cc];
+    const size_t o = s->cstart[cc] + from;
+    return s->kc[cc] > from && s->c->any(k, s->cell[0] + o, s->cell[1] + o, s->cell[2] + o, s->cell[3] + o,
+                                         s->cell[4] + o, s->kc[cc] - from, s->c->fmin);
+}
+
 #if CVHP_HAVE_OPENMP /* only the block-parallel sweep uses it */
 /* Is candidate q suppressed by a box kept in an earlier block? Read-only. */
 static int phase1(const greedy_state *s, size_t q)
@@ -471,12 +488,9 @@ static int phase1(const greedy_state *s, size_t q)
         return c->any(k, s->kept[0], s->kept[1], s->kept[2], s->kept[3], s->kept[4], s->nkept, c->fmin);
     const size_t gx = (size_t)s->g->gx;
     for (int32_t yy = r[2]; yy <= r[3]; yy++)
-        for (int32_t xx = r[0]; xx <= r[1]; xx++) {
-            const size_t cc = (size_t)yy * gx + (size_t)xx, o = s->cstart[cc], n = s->kc[cc];
-            if (n && c->any(k, s->cell[0] + o, s->cell[1] + o, s->cell[2] + o, s->cell[3] + o, s->cell[4] + o, n,
-                            c->fmin))
+        for (int32_t xx = r[0]; xx <= r[1]; xx++)
+            if (cell_hit(s, k, (size_t)yy * gx + (size_t)xx, 0, 0))
                 return 1;
-        }
     return 0;
 }
 #endif
@@ -504,28 +518,14 @@ static void phase2(greedy_state *s, size_t b0, size_t b1, int after_phase1)
                 continue;
             int hit = 0;
             if (core) { /* one cell */
-                const size_t cc = (size_t)r[2] * gx + (size_t)r[0];
-                const size_t from = !after_phase1 ? 0 : s->stamp[cc] == blockno ? s->kcprev[cc] : s->kc[cc];
-                const size_t o = s->cstart[cc] + from, nc = s->kc[cc] - from;
-                hit = nc > 0 && any(k, s->cell[0] + o, s->cell[1] + o, s->cell[2] + o, s->cell[3] + o,
-                                    s->cell[4] + o, nc, fmin);
+                hit = cell_hit(s, k, (size_t)r[2] * gx + (size_t)r[0], after_phase1, blockno);
             } else if (r[0] == -2) {
                 hit = s->nkept > kept0 && any(k, s->kept[0] + kept0, s->kept[1] + kept0, s->kept[2] + kept0,
                                               s->kept[3] + kept0, s->kept[4] + kept0, s->nkept - kept0, fmin);
             } else {
                 for (int32_t yy = r[2]; yy <= r[3] && !hit; yy++)
-                    for (int32_t xx = r[0]; xx <= r[1]; xx++) {
-                        const size_t cc = (size_t)yy * gx + (size_t)xx;
-                        const size_t from = !after_phase1 ? 0 : s->stamp[cc] == blockno ? s->kcprev[cc] : s->kc[cc];
-                        if (s->kc[cc] > from) {
-                            const size_t o = s->cstart[cc] + from;
-                            if (any(k, s->cell[0] + o, s->cell[1] + o, s->cell[2] + o, s->cell[3] + o,
-                                    s->cell[4] + o, s->kc[cc] - from, fmin)) {
-                                hit = 1;
-                                break;
-                            }
-                        }
-                    }
+                    for (int32_t xx = r[0]; xx <= r[1] && !hit; xx++)
+                        hit = cell_hit(s, k, (size_t)yy * gx + (size_t)xx, after_phase1, blockno);
             }
             if (hit)
                 continue;
