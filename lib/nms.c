@@ -198,6 +198,7 @@ typedef struct {
     float thr_f;
     double thr;
     cvhp__suppress_fn suppress;
+    size_t n; /* the call's box count (workspace arrays of n entries) */
 } ctx;
 
 static inline int active(const float *x1, const float *y1, const float *x2, const float *y2, const float *a, size_t i)
@@ -579,17 +580,16 @@ static inline void count_cells(uint32_t *cstart, int32_t *f, size_t gx, size_t *
  * candidates of each cell its core covers, which hold every candidate it can
  * suppress. No storage per kept box, no big boxes (a box with a large core
  * simply sweeps more cells). */
-static void core_sweep(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap, const grid_geom *g)
+static void core_sweep(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap, const grid_geom *g, int32_t *home,
+                       float *const s[5])
 {
     const float *x1 = c->x1 + b, *y1 = c->y1 + b, *x2 = c->x2 + b, *y2 = c->y2 + b, *ar = c->area + b;
     const uint32_t *pos = c->pos + b;
     const size_t gx = (size_t)g->gx, ncell = (size_t)(g->gx * g->gy);
     uint32_t *cstart = c->cellstart + b + bi, *cur = c->kcount + b;
-    int32_t *home = c->rect + 4 * b;             /* each box's cell, -1: inert (set by grid_geometry) */
-    uint32_t *slot = (uint32_t *)(home + m);     /* its place in cell order */
-    float *s[5];
-    for (int f = 0; f < 5; f++)
-        s[f] = c->cellv[f] + FILE_MAX * b;
+    /* home: each box's cell, -1: inert (set by grid_geometry); s: the
+     * boxes in cell order */
+    uint32_t *slot = (uint32_t *)(home + m); /* a box's place in cell order */
     uint8_t *dead = c->dead + b;
 
     memset(cstart, 0, (ncell + 1) * sizeof *cstart);
@@ -640,7 +640,8 @@ static void core_sweep(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap,
     }
 }
 
-static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap, int nt)
+/* tid: the calling thread's number in the team over buckets (0 outside one) */
+static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap, int nt, int tid)
 {
     const float *x1 = c->x1 + b, *y1 = c->y1 + b, *x2 = c->x2 + b, *y2 = c->y2 + b, *ar = c->area + b;
     const uint32_t *pos = c->pos + b;
@@ -651,13 +652,25 @@ static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap
     g.core = core;
     /* (core_sweep keeps flat cell indices, < m, in int32) */
     const int sweep = core > 0 && m <= INT32_MAX && !(nt > 1 && m >= CORE_PAR_MIN);
-    if (!grid_geometry(c, b, m, core > 0 ? (sweep ? 0 : CORE_CELL * core) : 1.0, &g, sweep ? c->rect + 4 * b : NULL)) { /* nothing can suppress anything */
+    /* core_sweep's scratch: home and slot (2m int32) and the cell-ordered
+     * boxes (m floats each); thread tid's own region, which stays in cache
+     * from one bucket to the next, while the buckets' slices of rect and
+     * cellv are spread over megabytes: 4% of an 80-class 50k call. With
+     * n <= INT32_MAX every core-mode bucket on a team thread (nt = 1) takes
+     * core_sweep, so no bucket's slice is in use by another thread. */
+    const size_t n = c->n;
+    const int own = n <= INT32_MAX && tid >= 0 && tid < 2 && (size_t)tid * 2 * n + 2 * m <= 4 * n;
+    int32_t *home = own ? c->rect + (size_t)tid * 2 * n : c->rect + 4 * b;
+    float *sv[5];
+    for (int f = 0; f < 5; f++)
+        sv[f] = own ? c->cellv[f] + (size_t)tid * n : c->cellv[f] + FILE_MAX * b;
+    if (!grid_geometry(c, b, m, core > 0 ? (sweep ? 0 : CORE_CELL * core) : 1.0, &g, sweep ? home : NULL)) { /* nothing can suppress anything */
         for (size_t q = 0; q < m && (int64_t)q != cap; q++)
             c->kept[pos[q]] = 1;
         return;
     }
     if (sweep) {
-        core_sweep(c, b, bi, m, cap, &g);
+        core_sweep(c, b, bi, m, cap, &g, home, sv);
         return;
     }
     const size_t ncell = (size_t)(g.gx * g.gy);
@@ -822,13 +835,13 @@ static void generic(const ctx *c, const float *boxes, const uint32_t *order, siz
 /* ---- driver ---- */
 
 static void run_bucket(const ctx *c, const float *boxes, const uint32_t *order, const size_t *bstart, size_t k,
-                       int64_t cap, int fast, int nt, uint32_t *kept_lists)
+                       int64_t cap, int fast, int nt, int tid, uint32_t *kept_lists)
 {
     const size_t b = bstart[k], mb = bstart[k + 1] - b;
     if (!fast)
         generic(c, boxes, order, b, mb, cap, kept_lists + b);
     else if (mb >= GRID_MIN && c->fmin > 0)
-        grid_greedy(c, b, k, mb, cap, nt);
+        grid_greedy(c, b, k, mb, cap, nt, tid);
     else
         dense(c, b, mb, cap, nt);
 }
@@ -884,7 +897,7 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
     ctx c;
     c.x1 = (float *)(ws + L.x1), c.y1 = (float *)(ws + L.y1), c.x2 = (float *)(ws + L.x2);
     c.y2 = (float *)(ws + L.y2), c.area = (float *)(ws + L.area);
-    c.pos = pos, c.dead = ws + L.dead, c.kept = ws + L.kept;
+    c.pos = pos, c.dead = ws + L.dead, c.kept = ws + L.kept, c.n = n;
     c.cellstart = (uint32_t *)(ws + L.cellstart), c.kcount = (uint32_t *)(ws + L.kcount);
     c.stamp = (uint32_t *)(ws + L.stamp), c.kcprev = (uint32_t *)(ws + L.kcprev), c.rect = (int32_t *)(ws + L.rect);
     c.frect = (int32_t *)(ws + L.frect);
@@ -924,13 +937,19 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
     /* the generic path keeps its kept list in the score-key array (free now) */
     uint32_t *kept_lists = skey;
     if (nb == 1) { /* no enclosing team: the sweep may start its own */
-        run_bucket(&c, boxes, order, bstart, 0, cap, fast, nt, kept_lists);
+        run_bucket(&c, boxes, order, bstart, 0, cap, fast, nt, 0, kept_lists);
     } else {
 #if CVHP_HAVE_OPENMP
 #  pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1)
 #endif
-        for (size_t k = 0; k < nb; k++)
-            run_bucket(&c, boxes, order, bstart, k, cap, fast, 1, kept_lists);
+        for (size_t k = 0; k < nb; k++) {
+#if CVHP_HAVE_OPENMP
+            const int tid = omp_get_thread_num();
+#else
+            const int tid = 0;
+#endif
+            run_bucket(&c, boxes, order, bstart, k, cap, fast, 1, tid, kept_lists);
+        }
     }
 
     /* 3. output in global score order */
