@@ -35,6 +35,13 @@ void cvhp__radix_u32(uint32_t *key, uint32_t *val, uint32_t *tkey, uint32_t *tva
  * memory. */
 size_t cvhp__group_i64(uint64_t *key, const uint32_t *val, uint32_t *out, uint64_t *tkey, uint32_t *tval, size_t n,
                        size_t *starts);
+/* The same grouping for small ids: entry r (0 <= r < n) has the id
+ * id[at[r]] (at NULL: id[r]), below range <= n; out receives the r grouped
+ * by id, ascending, each group in r order, and starts the groups' starts as
+ * above (range + 1 entries). counted: starts[0, range) already holds each
+ * id's count of entries. */
+size_t cvhp__group_small(const uint32_t *id, const uint32_t *at, size_t n, size_t range, int counted, size_t *starts,
+                         uint32_t *out);
 
 /* ---- IoU matrix rows ----
  * out[j] = IoU(box, b[j]) for j in [0, n), b in structure-of-arrays form

@@ -859,6 +859,28 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
     const uint32_t flags = o->flags;
     const float sthr = (float)o->score_threshold;
 
+    /* Batched with ids spanning fewer values than there are boxes (class
+     * ids): each box's id as an offset from the lowest (cid, in ckey's
+     * memory) and each id's count of candidates (in bstart) are taken while
+     * the scores are read, so the grouping after the sort is one pass that
+     * reads 4-byte offsets: 3% of an 80-class 50k call against gathering the
+     * 8-byte ids and grouping them apart. */
+    uint32_t *cid = NULL;
+    size_t range = 0;
+    size_t *bstart = idxs != NULL ? (size_t *)(void *)(ws + L.tck) : NULL; /* n + 1 entries */
+    if (idxs != NULL && n > 0) {
+        int64_t lo = idxs[0], hi = idxs[0];
+        for (size_t i = 1; i < n; i++)
+            lo = idxs[i] < lo ? idxs[i] : lo, hi = idxs[i] > hi ? idxs[i] : hi;
+        if ((uint64_t)hi - (uint64_t)lo < n) {
+            range = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
+            cid = (uint32_t *)(void *)(ws + L.ckey);
+            for (size_t i = 0; i < n; i++)
+                cid[i] = (uint32_t)((uint64_t)idxs[i] - (uint64_t)lo);
+            memset(bstart, 0, range * sizeof *bstart);
+        }
+    }
+
     /* 1. candidates (score filter) and their descending-score order */
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -869,18 +891,22 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
         }
         skey[m] = cvhp__score_key_desc(s);
         sval[m] = (uint32_t)i;
+        if (cid != NULL)
+            bstart[cid[i]]++;
         m++;
     }
     cvhp__radix_u32(skey, sval, tkey, tval, m);
     const uint32_t *order = sval; /* order[rank] = input index */
+    int cut = 0; /* the counts in bstart include candidates cut here */
     if ((flags & CVHP_NMS_TOPK_CANDIDATES) && o->top_k > 0 && (uint64_t)o->top_k < m)
-        m = (size_t)o->top_k;
+        m = (size_t)o->top_k, cut = 1;
 
     /* 2. buckets: ranks grouped by class, score order kept inside each */
     uint32_t *pos = tval; /* slot -> rank */
     size_t nb = 1;
-    size_t *bstart = NULL;
-    if (idxs != NULL) {
+    if (cid != NULL) {
+        nb = cvhp__group_small(cid, order, m, range, !cut, bstart, pos);
+    } else if (idxs != NULL) {
         uint64_t *ck = (uint64_t *)(ws + L.ckey), *tck = (uint64_t *)(ws + L.tck);
         for (size_t r = 0; r < m; r++) {
             if (r + PREFETCH_AHEAD < m) /* a random gather: fetch ahead, as for the boxes */
@@ -890,7 +916,6 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
         /* pos: the ranks grouped by class; bucket starts in tck (n + 1
          * entries), which is also the grouping's scratch; tkey is free after
          * the score sort */
-        bstart = (size_t *)(void *)tck;
         nb = cvhp__group_i64(ck, NULL, pos, tck, tkey, m, bstart);
     } else {
         for (size_t r = 0; r < m; r++)

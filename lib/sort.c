@@ -105,6 +105,45 @@ static void radix_u64(uint64_t *key, uint32_t *val, uint64_t *tkey, uint32_t *tv
     }
 }
 
+/* The scatter of a counting pass leaves each value's cursor where the next
+ * value's group starts; this keeps the non-empty groups' starts, in value
+ * order, then the end n. Returns the group count. */
+static size_t compact_starts(size_t *starts, size_t range, size_t n)
+{
+    size_t g = 0, prev = 0;
+    for (size_t v = 0; v < range; v++) { /* g <= v: each entry is read before it is written */
+        const size_t end = starts[v];
+        if (end > prev) {
+            starts[g++] = prev;
+            prev = end;
+        }
+    }
+    starts[g] = n;
+    return g;
+}
+
+size_t cvhp__group_small(const uint32_t *id, const uint32_t *at, size_t n, size_t range, int counted, size_t *starts,
+                         uint32_t *out)
+{
+    if (!counted) {
+        memset(starts, 0, range * sizeof *starts);
+        for (size_t r = 0; r < n; r++)
+            starts[id[at ? at[r] : r]]++;
+    }
+    size_t sum = 0;
+    for (size_t v = 0; v < range; v++) {
+        const size_t c = starts[v];
+        starts[v] = sum;
+        sum += c;
+    }
+    for (size_t r = 0; r < n; r++) {
+        if (at && r + 64 < n) /* a random read: fetch ahead */
+            __builtin_prefetch(id + at[r + 64]);
+        out[starts[id[at ? at[r] : r]]++] = (uint32_t)r;
+    }
+    return compact_starts(starts, range, n);
+}
+
 size_t cvhp__group_i64(uint64_t *key, const uint32_t *val, uint32_t *out, uint64_t *tkey, uint32_t *tval, size_t n,
                        size_t *starts)
 {
@@ -137,14 +176,7 @@ size_t cvhp__group_i64(uint64_t *key, const uint32_t *val, uint32_t *out, uint64
         }
         for (size_t i = 0; i < n; i++)
             out[starts[key[i] - lo]++] = val ? val[i] : (uint32_t)i;
-        size_t prev = 0;
-        for (size_t v = 0; v < range; v++) { /* g <= v: each entry is read before it is written */
-            const size_t end = starts[v];
-            if (end > prev) {
-                starts[g++] = prev;
-                prev = end;
-            }
-        }
+        return compact_starts(starts, range, n);
     } else {
         for (size_t i = 0; i < n; i++)
             out[i] = val ? val[i] : (uint32_t)i;

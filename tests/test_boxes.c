@@ -414,6 +414,68 @@ START_TEST(batched_class_id_ranges)
 }
 END_TEST
 
+/* Batched NMS after a score filter and a cut of the candidates to the top k
+ * (OpenCV's top_k), on narrow ids (grouped by counts taken as the scores are
+ * read, which the cut invalidates) and on spread ids (the general grouping):
+ * against the plain batched NMS of the surviving candidates. */
+START_TEST(batched_filtered_candidates)
+{
+    const size_t n = 3000;
+    float *b = malloc(4 * n * sizeof *b), *s = malloc(n * sizeof *s), *sb = malloc(4 * n * sizeof *sb);
+    float *ss = malloc(n * sizeof *ss);
+    int64_t *cls = malloc(n * sizeof *cls), *sc = malloc(n * sizeof *sc), *want = malloc(n * sizeof *want);
+    int64_t *got = malloc(n * sizeof *got);
+    size_t *from = malloc(n * sizeof *from);
+    ranked *r = malloc(n * sizeof *r);
+    uint8_t *in = malloc(n);
+    test_rng rng = {0xF117E4};
+    random_boxes(&rng, b, s, n, 1333, 20, 200, 1);
+    for (int spread = 0; spread < 2; spread++) {
+        for (size_t i = 0; i < n; i++)
+            cls[i] = spread ? (int64_t)(test_rng_next(&rng) % 5) << 40 : (int64_t)(test_rng_next(&rng) % 5) - 2;
+        for (int variant = 0; variant < 3; variant++) {
+            cvhp_nms_options o;
+            cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+            const double sthr = variant == 1 ? 0.3 : 0.0;
+            const size_t k = variant == 0 ? 1000 : variant == 1 ? 700 : n; /* 1000, 700: cuts */
+            if (variant == 1)
+                o.flags |= CVHP_NMS_SCORE_THRESHOLD, o.score_threshold = sthr;
+            if (k < n)
+                o.flags |= CVHP_NMS_TOPK_CANDIDATES, o.top_k = (int64_t)k;
+            /* the candidates: score above the filter, then the first k by rank */
+            size_t nc = 0;
+            for (size_t i = 0; i < n; i++)
+                if (!(o.flags & CVHP_NMS_SCORE_THRESHOLD) || s[i] > sthr)
+                    r[nc].s = s[i], r[nc].i = i, nc++;
+            qsort(r, nc, sizeof *r, rank_cmp);
+            memset(in, 0, n);
+            for (size_t q = 0; q < nc && q < k; q++)
+                in[r[q].i] = 1;
+            size_t m = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (!in[i])
+                    continue;
+                memcpy(sb + 4 * m, b + 4 * i, 4 * sizeof *b);
+                ss[m] = s[i], sc[m] = cls[i], from[m] = i, m++;
+            }
+            if (variant < 2)
+                ck_assert_uint_lt(m, n); /* the filter and the cut take effect */
+            const size_t nw = naive_batched(sb, ss, sc, m, 0.5, want);
+            for (size_t q = 0; q < nw; q++)
+                want[q] = (int64_t)from[want[q]];
+            for (int threads = 1; threads <= 2; threads++) {
+                o.num_threads = threads;
+                size_t ng;
+                ck_assert_ok(cvhp_batched_nms(b, s, cls, n, &o, got, n, &ng));
+                ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0,
+                              "spread=%d variant %d threads=%d: %zu kept, expected %zu", spread, variant, threads, ng, nw);
+            }
+        }
+    }
+    free(b), free(s), free(sb), free(ss), free(cls), free(sc), free(want), free(got), free(from), free(r), free(in);
+}
+END_TEST
+
 /* Many classes each large enough for the grid, on two threads: each thread
  * sweeps its buckets in scratch of its own (core_sweep), so two threads
  * sharing one region, or a bucket's slice handed to the wrong thread, show
@@ -811,6 +873,7 @@ Suite *cvhp_test_suite(void)
     tcase_add_test(tc, crowded_cells_block_parallel);
     tcase_add_test(tc, batched_class_id_ranges);
     tcase_add_test(tc, many_grid_buckets_two_threads);
+    tcase_add_test(tc, batched_filtered_candidates);
     tcase_add_test(tc, suppress_ge_at_zero);
     tcase_add_test(tc, suppress_variants_agree);
     tcase_add_test(tc, top_k_and_score_threshold);
