@@ -983,6 +983,18 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
     /* 3. output in global score order */
     size_t nk = 0;
     const int per_class = (flags & CVHP_NMS_TOPK_PER_CLASS) != 0;
+    const int capped = !per_class && o->top_k > 0 && !(flags & CVHP_NMS_TOPK_CANDIDATES);
+    if (!capped && keep_cap >= m) {
+        /* no output cap and room for every candidate: branch-free (each
+         * candidate is written at nk <= r < keep_cap, and nk moves on when it
+         * is kept); a kept flag is 0 or 1 */
+        for (size_t r = 0; r < m; r++) {
+            keep[nk] = (int64_t)order[r];
+            nk += c.kept[r];
+        }
+        *n_keep = nk;
+        return CVHP_OK;
+    }
     for (size_t r = 0; r < m; r++) {
         if (!c.kept[r])
             continue;

@@ -308,6 +308,20 @@ static void check_every_path(const float *b, const float *s, const int64_t *cls,
                               "%s batched t=%g isa=%s threads=%d: %zu kept, expected %zu", what, t, cvhp_isa_name(isa),
                               threads, ng, nwb);
             }
+            if (isa == CVHP_ISA_SCALAR && threads == 1) {
+                /* room for exactly the kept indices (the output's checked
+                 * loop when fewer than every box), and for one less */
+                const int64_t *w = want != NULL ? want : wantb;
+                const size_t nwant = want != NULL ? nw : nwb;
+                ck_assert_ok(want != NULL ? cvhp_nms(b, s, n, &o, got, nwant, &ng)
+                                          : cvhp_batched_nms(b, s, cls, n, &o, got, nwant, &ng));
+                ck_assert_msg(ng == nwant && memcmp(got, w, ng * sizeof *got) == 0,
+                              "%s t=%g keep_cap=%zu: %zu kept, expected %zu", what, t, nwant, ng, nwant);
+                if (nwant > 0)
+                    ck_assert_status(want != NULL ? cvhp_nms(b, s, n, &o, got, nwant - 1, &ng)
+                                                  : cvhp_batched_nms(b, s, cls, n, &o, got, nwant - 1, &ng),
+                                     CVHP_ERR_BUFFER_TOO_SMALL);
+            }
         }
     }
     restore_isa();

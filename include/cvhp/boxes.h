@@ -98,7 +98,9 @@ CVHP_API cvhp_status cvhp_nms_options_init(cvhp_nms_options *opt, cvhp_nms_prese
  * by lower index first (NaN scores sort above every number, as torch.sort
  * does); a candidate is suppressed when its IoU with a kept box exceeds the
  * threshold. keep receives the kept indices in that order; keep_cap must be
- * at least the number kept (n always suffices; top_k when set). opt NULL means
+ * at least the number kept (n always suffices; top_k when set), else
+ * CVHP_ERR_BUFFER_TOO_SMALL. Entries of keep past the kept ones (below
+ * keep_cap) may be overwritten. opt NULL means
  * torchvision with iou_threshold 0.5. Degenerate boxes (zero or negative
  * width or height, NaN or infinite coordinates) are never suppressed and
  * never suppress, as in torchvision. */
