@@ -17,20 +17,15 @@ from torchvision.ops import boxes as tvb
 sys.path.insert(0, os.path.dirname(__file__))
 import golden  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "bench"))
+from workloads import proposals  # noqa: E402
+
 OUT = os.path.join(os.path.dirname(__file__), "data", "golden")
 THRESHOLDS = [0.0, 0.3, 0.5, 0.7, 1.0]
 
 
 def clustered(rng, n, img=1333.0, per=20):
-    objs = max(1, n // per)
-    c = rng.uniform(0, img, size=(objs, 2))
-    wh = rng.uniform(16, 300, size=(objs, 2))
-    k = rng.integers(0, objs, size=n)
-    jit = rng.normal(0, 0.08, size=(n, 4)) * np.concatenate([wh[k], wh[k]], axis=1)
-    x1y1 = c[k] - wh[k] / 2
-    b = np.concatenate([x1y1, x1y1 + wh[k]], axis=1) + jit
-    b[:, 2:] = np.maximum(b[:, 2:], b[:, :2] + 1)
-    return b.astype(np.float32), rng.random(n).astype(np.float32)
+    return proposals(rng, n, img, (16, 300), 0.08, per), rng.random(n).astype(np.float32)
 
 
 def sparse(rng, n, img=4000.0):
