@@ -643,8 +643,9 @@ static void core_sweep(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap,
     }
 }
 
-/* tid: the calling thread's number in the team over buckets (0 outside one) */
-static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap, int nt, int tid)
+/* tid: the calling thread's number in the team over buckets (0 outside
+ * one), team: that team's size (1 outside one) */
+static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap, int nt, int tid, int team)
 {
     const float *x1 = c->x1 + b, *y1 = c->y1 + b, *x2 = c->x2 + b, *y2 = c->y2 + b, *ar = c->area + b;
     const uint32_t *pos = c->pos + b;
@@ -658,11 +659,13 @@ static void grid_greedy(const ctx *c, size_t b, size_t bi, size_t m, int64_t cap
     /* core_sweep's scratch: home and slot (2m int32) and the cell-ordered
      * boxes (m floats each); thread tid's own region, which stays in cache
      * from one bucket to the next, while the buckets' slices of rect and
-     * cellv are spread over megabytes: 4% of an 80-class 50k call. With
-     * n <= INT32_MAX every core-mode bucket on a team thread (nt = 1) takes
-     * core_sweep, so no bucket's slice is in use by another thread. */
+     * cellv are spread over megabytes: 4% of an 80-class 50k call. There
+     * are two such regions, so only in teams of up to two threads (a third
+     * thread's bucket slice could overlap them); and with n <= INT32_MAX
+     * every core-mode bucket on a team thread (nt = 1) takes core_sweep, so
+     * no bucket's slice is in use by another thread. */
     const size_t n = c->n;
-    const int own = n <= INT32_MAX && tid >= 0 && tid < 2 && (size_t)tid * 2 * n + 2 * m <= 4 * n;
+    const int own = n <= INT32_MAX && team <= 2 && tid >= 0 && tid < 2;
     int32_t *home = own ? c->rect + (size_t)tid * 2 * n : c->rect + 4 * b;
     float *sv[5];
     for (int f = 0; f < 5; f++)
@@ -838,13 +841,13 @@ static void generic(const ctx *c, const float *boxes, const uint32_t *order, siz
 /* ---- driver ---- */
 
 static void run_bucket(const ctx *c, const float *boxes, const uint32_t *order, const size_t *bstart, size_t k,
-                       int64_t cap, int fast, int nt, int tid, uint32_t *kept_lists)
+                       int64_t cap, int fast, int nt, int tid, int team, uint32_t *kept_lists)
 {
     const size_t b = bstart[k], mb = bstart[k + 1] - b;
     if (!fast)
         generic(c, boxes, order, b, mb, cap, kept_lists + b);
     else if (mb >= GRID_MIN && c->fmin > 0)
-        grid_greedy(c, b, k, mb, cap, nt, tid);
+        grid_greedy(c, b, k, mb, cap, nt, tid, team);
     else
         dense(c, b, mb, cap, nt);
 }
@@ -965,18 +968,18 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
     /* the generic path keeps its kept list in the score-key array (free now) */
     uint32_t *kept_lists = skey;
     if (nb == 1) { /* no enclosing team: the sweep may start its own */
-        run_bucket(&c, boxes, order, bstart, 0, cap, fast, nt, 0, kept_lists);
+        run_bucket(&c, boxes, order, bstart, 0, cap, fast, nt, 0, 1, kept_lists);
     } else {
 #if CVHP_HAVE_OPENMP
 #  pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1)
 #endif
         for (size_t k = 0; k < nb; k++) {
 #if CVHP_HAVE_OPENMP
-            const int tid = omp_get_thread_num();
+            const int tid = omp_get_thread_num(), team = omp_get_num_threads();
 #else
-            const int tid = 0;
+            const int tid = 0, team = 1;
 #endif
-            run_bucket(&c, boxes, order, bstart, k, cap, fast, 1, tid, kept_lists);
+            run_bucket(&c, boxes, order, bstart, k, cap, fast, 1, tid, team, kept_lists);
         }
     }
 

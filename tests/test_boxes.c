@@ -490,11 +490,12 @@ START_TEST(batched_filtered_candidates)
 }
 END_TEST
 
-/* Many classes each large enough for the grid, on two threads: each thread
- * sweeps its buckets in scratch of its own (core_sweep), so two threads
- * sharing one region, or a bucket's slice handed to the wrong thread, show
- * up here as wrong kept sets. Repeated, as a race need not show every time. */
-START_TEST(many_grid_buckets_two_threads)
+/* Many classes each large enough for the grid, on two to four threads: with
+ * up to two threads each sweeps its buckets in scratch of its own
+ * (core_sweep), with more each bucket uses its own slice; two threads sharing
+ * one region, or a slice overlapping a thread's region, show up here as wrong
+ * kept sets. Repeated, as a race need not show every time. */
+START_TEST(many_grid_buckets_threads)
 {
     const size_t n = 24 * 700;
     float *b = malloc(4 * n * sizeof *b), *s = malloc(n * sizeof *s);
@@ -509,12 +510,12 @@ START_TEST(many_grid_buckets_two_threads)
         cvhp_nms_options o;
         cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
         o.iou_threshold = ts[k];
-        o.num_threads = 2;
-        for (int rep = 0; rep < 8; rep++) {
+        for (int rep = 0; rep < 12; rep++) {
+            o.num_threads = 2 + rep % 3; /* also teams of 3 and 4 threads */
             size_t ng;
             ck_assert_ok(cvhp_batched_nms(b, s, cls, n, &o, got, n, &ng));
-            ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0, "t=%g rep %d: %zu kept, expected %zu",
-                          ts[k], rep, ng, nw);
+            ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0,
+                          "t=%g rep %d threads=%d: %zu kept, expected %zu", ts[k], rep, o.num_threads, ng, nw);
         }
         check_every_path(b, s, cls, n, ts[k], NULL, 0, want, nw, "24 grid buckets");
     }
@@ -886,7 +887,7 @@ Suite *cvhp_test_suite(void)
     tcase_add_loop_test(tc, extreme_pairs_against_naive, 0, 2);
     tcase_add_test(tc, crowded_cells_block_parallel);
     tcase_add_test(tc, batched_class_id_ranges);
-    tcase_add_test(tc, many_grid_buckets_two_threads);
+    tcase_add_test(tc, many_grid_buckets_threads);
     tcase_add_test(tc, batched_filtered_candidates);
     tcase_add_test(tc, suppress_ge_at_zero);
     tcase_add_test(tc, suppress_variants_agree);
