@@ -298,7 +298,7 @@ START_TEST(postprocess_matches_torchvision_head)
         ck_assert_ok(cvhp_config_set_int(cfg, CVHP_PARAM_BOX_DETECTIONS_PER_IMAGE, (int64_t)p[2]));
         int64_t *keep = malloc(n * sizeof *keep);
         size_t nk;
-        for (int threads = 1; threads <= 2; threads++) {
+        for (int threads = 1; threads <= 4; threads *= 2) { /* 4: more threads than cores */
             ck_assert_ok(cvhp_detection_postprocess(cfg, b, s, l, n, threads, keep, n, &nk));
             ck_assert_msg(nk == nw, "%s: %zu kept, reference %zu", c->name, nk, nw);
             for (size_t k = 0; k < nk; k++)
@@ -446,7 +446,7 @@ START_TEST(postprocess_batch_equals_single)
     }
     offsets[IMAGES] = o;
     cvhp_config *cfg = det_cfg(NULL);
-    for (int threads = 1; threads <= 2; threads++) {
+    for (int threads = 1; threads <= 4; threads *= 2) { /* 4: more threads than cores */
         ck_assert_ok(cvhp_detection_postprocess_batch(cfg, b, s, l, offsets, IMAGES, threads, keep, counts));
         for (int i = 0; i < IMAGES; i++) {
             size_t n = offsets[i + 1] - offsets[i], nk;
@@ -493,7 +493,7 @@ START_TEST(merge_batch_equals_single)
         }
     }
     offsets[IMAGES] = o, soff[IMAGES] = IMAGES * 3;
-    for (int threads = 1; threads <= 2; threads++) {
+    for (int threads = 1; threads <= 4; threads *= 2) { /* 4: more threads than cores */
         ck_assert_ok(cvhp_merge_predictions_batch(b, s, l, src, offsets, rects, soff, IMAGES, 0.25, threads, dup, keep,
                                                   counts));
         for (int i = 0; i < IMAGES; i++) {

@@ -310,7 +310,7 @@ START_TEST(batch_equals_single)
     cvhp_mask_options_init(&o);
     o.max_points = 20;
     cvhp_polygons *out[N];
-    for (int threads = 1; threads <= 2; threads++) {
+    for (int threads = 1; threads <= 4; threads *= 2) { /* 4: more threads than cores */
         o.num_threads = threads;
         ck_assert_ok(cvhp_masks_to_polygons_batch(m, N, H, W, &o, out));
         for (size_t i = 0; i < N; i++) {
