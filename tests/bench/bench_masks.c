@@ -42,17 +42,32 @@ static int quick;
 static volatile uint64_t sink;
 
 /* the memory floor: every byte of the mask read once, as fast as a loop
- * goes (an OR over 64-bit words, which the compiler vectorises: as fast as
- * numpy's max over the mask in compare_masks.py, or faster) */
+ * goes (an OR over 64-bit words, which the compiler vectorises; on x86-64
+ * with 32-byte loads where the CPU has AVX2, as numpy's max over the mask in
+ * compare_masks.py does: 16-byte loads read the cached 800x1333 mask about
+ * 1.7x slower) */
+#define PLAIN_READ_BODY                          \
+    uint64_t s = 0;                              \
+    for (size_t i = 0; i + 2 <= n; i += 2) {     \
+        uint64_t v;                              \
+        memcpy(&v, m + i, sizeof v);             \
+        s |= v;                                  \
+    }                                            \
+    sink = s;
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) static void plain_read_avx2(const float *m, size_t n) { PLAIN_READ_BODY }
+#endif
+
 static void plain_read(const float *m, size_t n)
 {
-    uint64_t s = 0;
-    for (size_t i = 0; i + 2 <= n; i += 2) {
-        uint64_t v;
-        memcpy(&v, m + i, sizeof v);
-        s |= v;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx2")) {
+        plain_read_avx2(m, n);
+        return;
     }
-    sink = s;
+#endif
+    PLAIN_READ_BODY
 }
 
 static int batch(const float *m, size_t n, const cvhp_mask_options *o, cvhp_polygons **out)
