@@ -18,6 +18,17 @@ static void starts_of_counts(uint32_t *h, size_t n)
     }
 }
 
+/* The same for the size_t counts of the groupings. */
+static void starts_of_sizes(size_t *h, size_t n)
+{
+    size_t sum = 0;
+    for (size_t d = 0; d < n; d++) {
+        const size_t c = h[d];
+        h[d] = sum;
+        sum += c;
+    }
+}
+
 /* Stable insertion sort for short inputs. */
 static void insertion_u32(uint32_t *key, uint32_t *val, size_t n)
 {
@@ -130,12 +141,7 @@ size_t cvhp__group_small(const uint32_t *id, const uint32_t *at, size_t n, size_
         for (size_t r = 0; r < n; r++)
             starts[id[at ? at[r] : r]]++;
     }
-    size_t sum = 0;
-    for (size_t v = 0; v < range; v++) {
-        const size_t c = starts[v];
-        starts[v] = sum;
-        sum += c;
-    }
+    starts_of_sizes(starts, range);
     for (size_t r = 0; r < n; r++) {
         if (at && r + 64 < n) /* a random read: fetch ahead */
             __builtin_prefetch(id + at[r + 64]);
@@ -168,12 +174,7 @@ size_t cvhp__group_i64(uint64_t *key, const uint32_t *val, uint32_t *out, uint64
         memset(starts, 0, range * sizeof *starts);
         for (size_t i = 0; i < n; i++)
             starts[key[i] - lo]++;
-        size_t sum = 0;
-        for (size_t v = 0; v < range; v++) {
-            const size_t c = starts[v];
-            starts[v] = sum;
-            sum += c;
-        }
+        starts_of_sizes(starts, range);
         for (size_t i = 0; i < n; i++)
             out[starts[key[i] - lo]++] = val ? val[i] : (uint32_t)i;
         return compact_starts(starts, range, n);
