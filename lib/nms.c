@@ -870,6 +870,7 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
      * 8-byte ids and grouping them apart. */
     uint32_t *cid = NULL;
     size_t range = 0;
+    uint64_t idlo = 0;
     size_t *bstart = idxs != NULL ? (size_t *)(void *)(ws + L.tck) : NULL; /* n + 1 entries */
     if (idxs != NULL && n > 0) {
         int64_t lo = idxs[0], hi = idxs[0];
@@ -877,9 +878,8 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
             lo = idxs[i] < lo ? idxs[i] : lo, hi = idxs[i] > hi ? idxs[i] : hi;
         if ((uint64_t)hi - (uint64_t)lo < n) {
             range = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
-            cid = (uint32_t *)(void *)(ws + L.ckey);
-            for (size_t i = 0; i < n; i++)
-                cid[i] = (uint32_t)((uint64_t)idxs[i] - (uint64_t)lo);
+            cid = (uint32_t *)(void *)(ws + L.ckey); /* set for the candidates below */
+            idlo = (uint64_t)lo;
             memset(bstart, 0, range * sizeof *bstart);
         }
     }
@@ -894,8 +894,11 @@ static cvhp_status run(const float *boxes, const float *scores, const int64_t *i
         }
         skey[m] = cvhp__score_key_desc(s);
         sval[m] = (uint32_t)i;
-        if (cid != NULL)
-            bstart[cid[i]]++;
+        if (cid != NULL) {
+            const uint32_t ci = (uint32_t)((uint64_t)idxs[i] - idlo);
+            cid[i] = ci;
+            bstart[ci]++;
+        }
         m++;
     }
     cvhp__radix_u32(skey, sval, tkey, tval, m);
