@@ -29,54 +29,54 @@ void cvhp__iou_row_avx2(const float box[5], const float *bx1, const float *by1, 
     cvhp__iou_row_scalar(box, bx1 + j, by1 + j, bx2 + j, by2 + j, barea + j, n - j, out + j);
 }
 
+/* The lanes whose candidate (cx1 .. carea, loaded) has IoU >= fmin with the
+ * kept box (kx1 .. ka, broadcast), in the scalar reference's operand order. */
+static inline unsigned suppress_lanes(__m256 cx1, __m256 cy1, __m256 cx2, __m256 cy2, __m256 carea, __m256 kx1,
+                                      __m256 ky1, __m256 kx2, __m256 ky2, __m256 ka, __m256 thr)
+{
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256 w = _mm256_max_ps(_mm256_sub_ps(_mm256_min_ps(cx2, kx2), _mm256_max_ps(cx1, kx1)), zero);
+    const __m256 h = _mm256_max_ps(_mm256_sub_ps(_mm256_min_ps(cy2, ky2), _mm256_max_ps(cy1, ky1)), zero);
+    const __m256 inter = _mm256_mul_ps(w, h);
+    const __m256 ovr = _mm256_div_ps(inter, _mm256_sub_ps(_mm256_add_ps(ka, carea), inter));
+    return (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(ovr, thr, _CMP_GE_OQ));
+}
+
+/* Marks lanes m of dead[j ..] dead, counting in *killed those that were alive. */
+static inline void kill_lanes(uint8_t *dead, size_t j, unsigned m, size_t *killed)
+{
+    for (; m; m &= m - 1) {
+        const unsigned l = (unsigned)__builtin_ctz(m);
+        *killed += dead[j + l] == 0;
+        dead[j + l] = 1;
+    }
+}
+
 size_t cvhp__suppress_avx2(const float kept[5], const float *x1, const float *y1, const float *x2, const float *y2,
                            const float *area, uint8_t *dead, size_t start, size_t end, float fmin)
 {
     const __m256 kx1 = _mm256_set1_ps(kept[0]), ky1 = _mm256_set1_ps(kept[1]);
     const __m256 kx2 = _mm256_set1_ps(kept[2]), ky2 = _mm256_set1_ps(kept[3]);
-    const __m256 ka = _mm256_set1_ps(kept[4]), zero = _mm256_setzero_ps();
-    const __m256 thr = _mm256_set1_ps(fmin);
+    const __m256 ka = _mm256_set1_ps(kept[4]), thr = _mm256_set1_ps(fmin);
     size_t killed = 0, j = start;
     for (; j + 8 <= end; j += 8) {
         uint64_t d8;
         memcpy(&d8, dead + j, 8);
         if (d8 == 0x0101010101010101ull) /* all eight already dead */
             continue;
-        __m256 xx1 = _mm256_max_ps(_mm256_loadu_ps(x1 + j), kx1);
-        __m256 yy1 = _mm256_max_ps(_mm256_loadu_ps(y1 + j), ky1);
-        __m256 xx2 = _mm256_min_ps(_mm256_loadu_ps(x2 + j), kx2);
-        __m256 yy2 = _mm256_min_ps(_mm256_loadu_ps(y2 + j), ky2);
-        __m256 w = _mm256_max_ps(_mm256_sub_ps(xx2, xx1), zero);
-        __m256 h = _mm256_max_ps(_mm256_sub_ps(yy2, yy1), zero);
-        __m256 inter = _mm256_mul_ps(w, h);
-        __m256 ovr = _mm256_div_ps(inter, _mm256_sub_ps(_mm256_add_ps(ka, _mm256_loadu_ps(area + j)), inter));
-        unsigned m = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(ovr, thr, _CMP_GE_OQ));
-        if (m == 0)
-            continue;
-        for (unsigned b = m; b; b &= b - 1) {
-            unsigned l = (unsigned)__builtin_ctz(b);
-            killed += dead[j + l] == 0;
-            dead[j + l] = 1;
-        }
+        const unsigned m = suppress_lanes(_mm256_loadu_ps(x1 + j), _mm256_loadu_ps(y1 + j), _mm256_loadu_ps(x2 + j),
+                                          _mm256_loadu_ps(y2 + j), _mm256_loadu_ps(area + j), kx1, ky1, kx2, ky2, ka,
+                                          thr);
+        if (m != 0)
+            kill_lanes(dead, j, m, &killed);
     }
     if (j < end) { /* the last 1-7 candidates: masked loads (they never fault), live lanes only */
         const __m256i live = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(end - j)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-        __m256 xx1 = _mm256_max_ps(_mm256_maskload_ps(x1 + j, live), kx1);
-        __m256 yy1 = _mm256_max_ps(_mm256_maskload_ps(y1 + j, live), ky1);
-        __m256 xx2 = _mm256_min_ps(_mm256_maskload_ps(x2 + j, live), kx2);
-        __m256 yy2 = _mm256_min_ps(_mm256_maskload_ps(y2 + j, live), ky2);
-        __m256 w = _mm256_max_ps(_mm256_sub_ps(xx2, xx1), zero);
-        __m256 h = _mm256_max_ps(_mm256_sub_ps(yy2, yy1), zero);
-        __m256 inter = _mm256_mul_ps(w, h);
-        __m256 ovr =
-            _mm256_div_ps(inter, _mm256_sub_ps(_mm256_add_ps(ka, _mm256_maskload_ps(area + j, live)), inter));
-        unsigned m = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(ovr, thr, _CMP_GE_OQ)) &
-                     (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(live));
-        for (unsigned b = m; b; b &= b - 1) {
-            unsigned l = (unsigned)__builtin_ctz(b);
-            killed += dead[j + l] == 0;
-            dead[j + l] = 1;
-        }
+        const unsigned m = suppress_lanes(_mm256_maskload_ps(x1 + j, live), _mm256_maskload_ps(y1 + j, live),
+                                          _mm256_maskload_ps(x2 + j, live), _mm256_maskload_ps(y2 + j, live),
+                                          _mm256_maskload_ps(area + j, live), kx1, ky1, kx2, ky2, ka, thr) &
+                           (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(live));
+        kill_lanes(dead, j, m, &killed);
     }
     return killed;
 }
