@@ -285,64 +285,62 @@ static void random_boxes(test_rng *rng, float *b, float *s, size_t n, float img,
  * threshold t: cvhp_nms keeps exactly want[0, nw) (unless want is NULL) and,
  * when cls is given, cvhp_batched_nms exactly wantb[0, nwb). what names the
  * case. */
+/* cvhp_nms keeps exactly want[0, nw) (unless want is NULL) and, when cls is
+ * given, cvhp_batched_nms exactly wantb[0, nwb), on the current ISA with
+ * the given thread count; isa names it in messages. */
+static void check_run(const float *b, const float *s, const int64_t *cls, size_t n, double t, int threads,
+                      const int64_t *want, size_t nw, const int64_t *wantb, size_t nwb, const char *what,
+                      const char *isa, int64_t *got)
+{
+    cvhp_nms_options o;
+    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
+    o.iou_threshold = t;
+    o.num_threads = threads;
+    size_t ng;
+    if (want != NULL) {
+        ck_assert_ok(cvhp_nms(b, s, n, &o, got, n, &ng));
+        ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0,
+                      "%s t=%g isa=%s threads=%d: %zu kept, expected %zu", what, t, isa, threads, ng, nw);
+    }
+    if (cls != NULL) {
+        ck_assert_ok(cvhp_batched_nms(b, s, cls, n, &o, got, n, &ng));
+        ck_assert_msg(ng == nwb && memcmp(got, wantb, ng * sizeof *got) == 0,
+                      "%s batched t=%g isa=%s threads=%d: %zu kept, expected %zu", what, t, isa, threads, ng, nwb);
+    }
+}
+
 static void check_every_path(const float *b, const float *s, const int64_t *cls, size_t n, double t,
                              const int64_t *want, size_t nw, const int64_t *wantb, size_t nwb, const char *what)
 {
     int64_t *got = malloc((n ? n : 1) * sizeof *got);
     FOR_EACH_ISA(isa)
     {
-        for (int threads = 1; threads <= 2; threads++) {
+        for (int threads = 1; threads <= 2; threads++)
+            check_run(b, s, cls, n, t, threads, want, nw, wantb, nwb, what, cvhp_isa_name(isa), got);
+        if (isa == CVHP_ISA_SCALAR) {
+            /* room for exactly the kept indices (the output's checked loop
+             * when fewer than every box), and for one less */
             cvhp_nms_options o;
             cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
             o.iou_threshold = t;
-            o.num_threads = threads;
+            o.num_threads = 1;
             size_t ng;
-            if (want != NULL) {
-                ck_assert_ok(cvhp_nms(b, s, n, &o, got, n, &ng));
-                ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0,
-                              "%s t=%g isa=%s threads=%d: %zu kept, expected %zu", what, t, cvhp_isa_name(isa), threads,
-                              ng, nw);
-            }
-            if (cls != NULL) {
-                ck_assert_ok(cvhp_batched_nms(b, s, cls, n, &o, got, n, &ng));
-                ck_assert_msg(ng == nwb && memcmp(got, wantb, ng * sizeof *got) == 0,
-                              "%s batched t=%g isa=%s threads=%d: %zu kept, expected %zu", what, t, cvhp_isa_name(isa),
-                              threads, ng, nwb);
-            }
-            if (isa == CVHP_ISA_SCALAR && threads == 1) {
-                /* room for exactly the kept indices (the output's checked
-                 * loop when fewer than every box), and for one less */
-                const int64_t *w = want != NULL ? want : wantb;
-                const size_t nwant = want != NULL ? nw : nwb;
-                ck_assert_ok(want != NULL ? cvhp_nms(b, s, n, &o, got, nwant, &ng)
-                                          : cvhp_batched_nms(b, s, cls, n, &o, got, nwant, &ng));
-                ck_assert_msg(ng == nwant && memcmp(got, w, ng * sizeof *got) == 0,
-                              "%s t=%g keep_cap=%zu: %zu kept, expected %zu", what, t, nwant, ng, nwant);
-                if (nwant > 0)
-                    ck_assert_status(want != NULL ? cvhp_nms(b, s, n, &o, got, nwant - 1, &ng)
-                                                  : cvhp_batched_nms(b, s, cls, n, &o, got, nwant - 1, &ng),
-                                     CVHP_ERR_BUFFER_TOO_SMALL);
-            }
+            const int64_t *w = want != NULL ? want : wantb;
+            const size_t nwant = want != NULL ? nw : nwb;
+            ck_assert_ok(want != NULL ? cvhp_nms(b, s, n, &o, got, nwant, &ng)
+                                      : cvhp_batched_nms(b, s, cls, n, &o, got, nwant, &ng));
+            ck_assert_msg(ng == nwant && memcmp(got, w, ng * sizeof *got) == 0,
+                          "%s t=%g keep_cap=%zu: %zu kept, expected %zu", what, t, nwant, ng, nwant);
+            if (nwant > 0)
+                ck_assert_status(want != NULL ? cvhp_nms(b, s, n, &o, got, nwant - 1, &ng)
+                                              : cvhp_batched_nms(b, s, cls, n, &o, got, nwant - 1, &ng),
+                                 CVHP_ERR_BUFFER_TOO_SMALL);
         }
     }
     restore_isa();
     /* a team of four threads on the best ISA (more threads than this
      * machine's cores: OpenMP still makes four) */
-    cvhp_nms_options o;
-    cvhp_nms_options_init(&o, CVHP_NMS_PRESET_TORCHVISION);
-    o.iou_threshold = t;
-    o.num_threads = 4;
-    size_t ng;
-    if (want != NULL) {
-        ck_assert_ok(cvhp_nms(b, s, n, &o, got, n, &ng));
-        ck_assert_msg(ng == nw && memcmp(got, want, ng * sizeof *got) == 0, "%s t=%g threads=4: %zu kept, expected %zu",
-                      what, t, ng, nw);
-    }
-    if (cls != NULL) {
-        ck_assert_ok(cvhp_batched_nms(b, s, cls, n, &o, got, n, &ng));
-        ck_assert_msg(ng == nwb && memcmp(got, wantb, ng * sizeof *got) == 0,
-                      "%s batched t=%g threads=4: %zu kept, expected %zu", what, t, ng, nwb);
-    }
+    check_run(b, s, cls, n, t, 4, want, nw, wantb, nwb, what, "auto", got);
     free(got);
 }
 
