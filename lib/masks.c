@@ -3,9 +3,8 @@
  * threshold (>), pad 1, marching squares at 0.5 with scikit-image's
  * find_contours semantics (segment cases, 'low' connectivity and
  * orientation, and its exact contour-assembly order), cumulative RDP, then
- * ceil(v) - pad and normalization. The padding is virtual: rows are
- * thresholded one at a time into two small row buffers, so the mask is read
- * once and never copied. */
+ * ceil(v) - pad and normalization. The mask is read once, into a padded
+ * bit matrix (one bit per pixel, H x W / 8 bytes); it is never copied. */
 #include <math.h>
 #include <string.h>
 
@@ -49,146 +48,6 @@ static int grow(arena *ar, void **p, size_t *cap, size_t need, size_t elem)
     return 1;
 }
 
-/* ---- contour assembly ----
- *
- * scikit-image's _assemble_contours joins the segments one at a time, in
- * the order the squares are visited, into chains kept in dicts keyed by
- * their end points. On a thresholded image its outcome has a closed form,
- * which is what is computed here:
- *
- * - Every crossing point (the midpoint of an edge whose two pixels differ)
- *   has exactly one segment arriving and one leaving, so the segments form
- *   disjoint directed cycles, one per contour, and a chain is always a path
- *   along its cycle.
- * - A chain is created by a segment whose two points were not seen before;
- *   merged chains keep the lower creation number, and contours come out
- *   sorted by it. So contours are ordered by the first of their segments in
- *   visiting order, which is the first segment of the cycle whose points
- *   are both new.
- * - A contour is closed by its last segment in visiting order (until then
- *   the chain misses it), which appends its end point to the chain. So the
- *   contour is the cycle read from the end point of its last segment, with
- *   that point repeated at the end.
- *
- * The points are the nodes of a successor graph. A crossing on the bottom
- * edge of square (r, c) is the top crossing of square (r + 1, c), and one
- * on its right edge is the left crossing of (r, c + 1), the next square
- * visited in the row whenever that crossing exists; so a node is created
- * by the square above or to the left of it, found again through one slot
- * per column and one for the left edge, and nothing is ever looked up. */
-
-typedef struct {
-    uint32_t r2, c2; /* doubled padded coordinates (2 row, 2 col) */
-    int32_t next;    /* the node the segment leaving this one goes to */
-    int32_t seg;     /* that segment's place in visiting order; -1 once read out */
-} node;
-
-typedef struct {
-    arena ar;
-    node *nodes;
-    size_t nn, ncap;
-    int32_t *firsts; /* nodes leaving a segment whose points were both new */
-    size_t nf, fcap;
-    int32_t *slot;   /* slot[c]: the crossing on the top edge of square (r, c) */
-    int32_t nseg;
-} assembler;
-
-/* The segments of each square case as indices into {top, left, bottom,
- * right} crossings: from in bits 0-1, to in bits 2-3; bit 4: a second
- * segment follows (from in bits 5-6, to in bits 7-8); bit 9: the last
- * segment of the square has two new points (it starts a chain). */
-#define SEG(f, t) ((f) | (t) << 2)
-#define SEG2(f, t) (16 | (f) << 5 | (t) << 7)
-#define FIRST 512
-enum { T_ = 0, L_ = 1, B_ = 2, R_ = 3 };
-static const uint16_t seg_table[16] = {
-    0,
-    SEG(T_, L_),                        /* 1 */
-    SEG(R_, T_),                        /* 2 */
-    SEG(R_, L_),                        /* 3 */
-    SEG(L_, B_),                        /* 4 */
-    SEG(T_, B_),                        /* 5 */
-    SEG(R_, T_) | SEG2(L_, B_),         /* 6: saddle */
-    SEG(R_, B_) | FIRST,                /* 7 */
-    SEG(B_, R_) | FIRST,                /* 8 */
-    SEG(T_, L_) | SEG2(B_, R_) | FIRST, /* 9: saddle */
-    SEG(B_, T_),                        /* 10 */
-    SEG(B_, L_),                        /* 11 */
-    SEG(L_, R_),                        /* 12 */
-    SEG(T_, R_),                        /* 13 */
-    SEG(L_, T_),                        /* 14 */
-    0,
-};
-#undef SEG
-#undef SEG2
-
-/* The squares of padded row r0. up and dn are the unpadded bit rows of
- * mask rows r0 - 1 and r0 (bit c = pixel c, zero words outside the mask),
- * so padded column c0 of a row is bit c0 - 1 of its word: the square
- * (r0, c0) has corners up/dn bits c0 - 1 (left) and c0 (right). Only
- * squares whose four corners differ are visited, in column order, 64 at a
- * time from the bit words; bits past the width are 0, so the squares past
- * c0 = width come out empty without a mask. The segments of each case, and
- * their order in the saddles 6 and 9, are find_contours' ('low'
- * connectivity: the two high corners are not joined). */
-static int march_row(assembler *s, const uint64_t *up, const uint64_t *dn, uint32_t r0, size_t width, size_t mw)
-{
-    /* at most two new nodes per square (and one spare written past the end) */
-    if (s->nn + 2 * (width + 2) > (size_t)INT32_MAX ||
-        !grow(&s->ar, (void **)&s->nodes, &s->ncap, s->nn + 2 * (width + 2), sizeof *s->nodes))
-        return 0;
-    /* locals, so the stores into the nodes cannot alias them */
-    node *const nodes = s->nodes;
-    int32_t *const slot = s->slot;
-    size_t nn = s->nn;
-    int32_t nseg = s->nseg, left = -1;
-    uint64_t pu = 0, pd = 0; /* the previous words, for the bit shifted in */
-    for (size_t k = 0; k <= width / 64; k++) {
-        const uint64_t U1 = k < mw ? up[k] : 0, D1 = k < mw ? dn[k] : 0; /* right-hand corners */
-        const uint64_t U = U1 << 1 | pu >> 63, D = D1 << 1 | pd >> 63;   /* left-hand corners */
-        pu = U1, pd = D1;
-        uint64_t x = (U ^ U1) | (U ^ D) | (U ^ D1);
-        while (x) {
-            const unsigned b = (unsigned)__builtin_ctzll(x);
-            x &= x - 1;
-            const uint32_t c0 = (uint32_t)(64 * k + b);
-            const unsigned sq = (unsigned)((U >> b) & 1) | (unsigned)((U1 >> b) & 1) << 1 |
-                                (unsigned)((D >> b) & 1) << 2 | (unsigned)((D1 >> b) & 1) << 3;
-            /* the crossings: top and left exist already, bottom and right
-             * are new; written without branches (the case is unpredictable),
-             * a node slot is claimed only when its crossing exists */
-            const unsigned hasB = ((sq ^ sq >> 1) >> 2) & 1; /* bottom-left != bottom-right */
-            const unsigned hasR = ((sq ^ sq >> 2) >> 1) & 1; /* top-right != bottom-right */
-            int32_t id[4];
-            id[T_] = slot[c0], id[L_] = left;
-            nodes[nn].r2 = 2 * r0 + 2, nodes[nn].c2 = 2 * c0 + 1;
-            id[B_] = (int32_t)nn;
-            nn += hasB;
-            nodes[nn].r2 = 2 * r0 + 1, nodes[nn].c2 = 2 * c0 + 2;
-            id[R_] = (int32_t)nn;
-            nn += hasR;
-            slot[c0] = hasB ? id[B_] : id[T_];
-            left = hasR ? id[R_] : id[L_];
-            const unsigned e = seg_table[sq];
-            node *f = &nodes[id[e & 3]];
-            f->next = id[(e >> 2) & 3], f->seg = nseg++;
-            if (e & 16) {
-                f = &nodes[id[(e >> 5) & 3]];
-                f->next = id[(e >> 7) & 3], f->seg = nseg++;
-            }
-            if (e & FIRST) { /* the last segment linked starts a chain */
-                if (!grow(&s->ar, (void **)&s->firsts, &s->fcap, s->nf + 1, sizeof *s->firsts))
-                    return 0;
-                s->firsts[s->nf++] = id[e & 16 ? (e >> 5) & 3 : e & 3];
-            }
-        }
-    }
-    s->nn = nn, s->nseg = nseg;
-    return 1;
-}
-
-/* ---- polygons ---- */
-
 struct cvhp_polygons {
     cvhp_allocator alloc;
     size_t n;
@@ -196,6 +55,198 @@ struct cvhp_polygons {
     double *xy;
     uint8_t *hole;
 };
+
+/* ---- contours ----
+ *
+ * scikit-image's _assemble_contours joins the segments one at a time, in
+ * the order the squares are visited (row by row; a saddle's two segments in
+ * seg_table's order), into chains kept in dicts keyed by their end points.
+ * On a thresholded image its outcome has a closed form, which is what is
+ * computed here:
+ *
+ * - Every crossing point (the midpoint of an edge whose two pixels differ)
+ *   has exactly one segment arriving and one leaving, so the segments form
+ *   disjoint directed cycles, one per contour, and a chain is always a path
+ *   along its cycle.
+ * - A chain is created by a segment whose two points were not seen before;
+ *   merged chains keep the lower creation number, and contours come out
+ *   sorted by it. The first segment of a cycle in visiting order has both
+ *   points new, so contours are ordered by their first segments.
+ * - A contour is closed by its last segment in visiting order (until then
+ *   the chain misses it), which appends its end point to the chain. So the
+ *   contour is the cycle read from the end point of its last segment, with
+ *   that point repeated at the end.
+ *
+ * The first segment of a cycle joins the bottom and right edges of its
+ * square: the cycle's leftmost square in its top row is entered and left
+ * only through them. Those segments (cases 7 and 8 and the second of 9:
+ * the corners open to the top left) are about a quarter of the points.
+ *
+ * So the mask is thresholded once into a padded bit matrix, and a scan
+ * visits the squares in order: at a bottom-right segment not traced yet
+ * (the first of its cycle), it follows the cycle square by square (a
+ * segment leaving a square through an edge enters the neighbour across it,
+ * at the segment that starts on that edge), marking the bottom-right
+ * segments it passes and noting the last segment in visiting order.
+ * Nothing is looked up and nothing is linked: the cost is one step per
+ * contour point and one pass over the bits. */
+
+enum { T_ = 0, L_ = 1, B_ = 2, R_ = 3 }; /* a square's edges; the one across from e is e ^ 2 */
+
+/* The segments of each square case (corners: bit 0 top-left, 1 top-right,
+ * 2 bottom-left, 3 bottom-right) as edges {top, left, bottom, right}: from
+ * in bits 0-1, to in bits 2-3; bit 4: a second segment follows (from in
+ * bits 5-6, to in bits 7-8). The cases, and the order of the segments in
+ * the saddles 6 and 9, are find_contours' ('low' connectivity: the two high
+ * corners are not joined). */
+#define SEG(f, t) ((f) | (t) << 2)
+#define SEG2(f, t) (16 | (f) << 5 | (t) << 7)
+static const uint16_t seg_table[16] = {
+    0,
+    SEG(T_, L_),                /* 1 */
+    SEG(R_, T_),                /* 2 */
+    SEG(R_, L_),                /* 3 */
+    SEG(L_, B_),                /* 4 */
+    SEG(T_, B_),                /* 5 */
+    SEG(R_, T_) | SEG2(L_, B_), /* 6: saddle */
+    SEG(R_, B_),                /* 7 */
+    SEG(B_, R_),                /* 8 */
+    SEG(T_, L_) | SEG2(B_, R_), /* 9: saddle */
+    SEG(B_, T_),                /* 10 */
+    SEG(B_, L_),                /* 11 */
+    SEG(L_, R_),                /* 12 */
+    SEG(T_, R_),                /* 13 */
+    SEG(L_, T_),                /* 14 */
+    0,
+};
+#undef SEG
+#undef SEG2
+
+/* each edge's crossing relative to the square's doubled corner (2 r0, 2 c0) */
+static const uint32_t CROSS_R2[4] = {0, 1, 2, 1}, CROSS_C2[4] = {1, 0, 1, 2};
+
+typedef struct {
+    arena ar;
+    /* padded pixel (r0, c0), r0 in [0, H + 1] and c0 in [0, W + 1], is bit
+     * c0 + 63 of row r0 (S words): rows 0 and H + 1 and word 0 are zero,
+     * mask row r0 - 1 starts at word 1 */
+    uint64_t *bits;
+    /* square (r0, c0), r0 in [0, H] and c0 in [0, W], is bit c0 + 63 of row
+     * r0 of seen: its bottom-right segment is traced */
+    uint64_t *seen;
+    size_t S;
+    /* [case * 4 + entry edge]: 0 when no segment starts on that edge, else
+     * the edge it enters the next square by (bits 0-1), second segment
+     * (bit 2), 8, a bottom-right segment (16), and the step to the next
+     * square's bit (bits 8-63, signed) */
+    int64_t step[64];
+    uint64_t *cyc;     /* the contour being traced, (2 r0) << 32 | 2 c0 in padded coordinates */
+    size_t vcap, vmax;
+    /* each contour is simplified and appended to the polygons as soon as it
+     * is traced */
+    const cvhp_mask_options *o;
+    size_t height, width;
+    struct cvhp_polygons *p;
+    size_t startcap, xycap, holecap;
+    double *v; /* the contour being simplified: rows, then columns */
+    uint8_t *keep;
+    size_t v_cap, keep_cap;
+    cvhp__rdp_far_fn far;
+} tracer;
+
+static void step_table(int64_t step[64], int64_t rowbits)
+{
+    memset(step, 0, 64 * sizeof *step);
+    const int64_t delta[4] = {-rowbits, -1, rowbits, 1}; /* the square across each edge */
+    for (unsigned sq = 1; sq < 15; sq++) {
+        const unsigned e = seg_table[sq];
+        for (unsigned second = 0; second <= (e >> 4 & 1); second++) {
+            const unsigned from = e >> 5 * second & 3, to = e >> (5 * second + 2) & 3;
+            const unsigned top = from + to == B_ + R_ ? 16 : 0; /* the pair {B, R} */
+            step[sq * 4 + from] = (int64_t)(top | 8 | second << 2 | (to ^ 2)) + delta[to] * 256;
+        }
+    }
+}
+
+static int emit(tracer *t, size_t m, size_t last);
+
+/* Follows the cycle through the segment leaving edge e of square (r0, c0)
+ * back to it, and emits it. 0: out of memory; -1: it does not close (a
+ * bug). The square
+ * is tracked by its bit's place in the matrix, so a step
+ * is two loads, a table entry and an add; (r0, c0) follow beside it for the
+ * points. */
+static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
+{
+    static const uint32_t DR[4] = {1, 0, (uint32_t)-1, 0}, DC[4] = {0, 1, 0, (uint32_t)-1}; /* by entry edge */
+    const unsigned char *bytes = (const unsigned char *)t->bits;
+    const size_t rowbytes = 8 * t->S;
+    size_t pos = r0 * 64 * t->S + c0 + 63;
+    const size_t home = 4 * pos + e;
+    size_t m = 0, last = 0;
+    uint64_t best = 0;
+    uint64_t *cyc = t->cyc;
+    do {
+        if (m == t->vcap) {
+            if (m >= t->vmax) /* more points than segments */
+                return -1;
+            if (!grow(&t->ar, (void **)&t->cyc, &t->vcap, m + 1, sizeof *t->cyc))
+                return 0;
+            cyc = t->cyc;
+        }
+        const unsigned char *q = bytes + (pos >> 3);
+        uint64_t a, b;
+        memcpy(&a, q, sizeof a);
+        memcpy(&b, q + rowbytes, sizeof b);
+        const unsigned sh = (unsigned)(pos & 7);
+        const unsigned sq = (unsigned)(a >> sh & 3) | (unsigned)(b >> sh & 3) << 2;
+        const int64_t st = t->step[sq * 4 + e];
+        if (!(st & 8))
+            return -1;
+        const unsigned second = (unsigned)(st >> 2 & 1);
+        cyc[m] = (uint64_t)(2 * r0 + CROSS_R2[e]) << 32 | (2 * c0 + CROSS_C2[e]);
+        const uint64_t key = 2 * (uint64_t)pos + second; /* the visiting order */
+        if (key >= best)
+            best = key, last = m;
+        if (st & 16)
+            t->seen[pos >> 6] |= (uint64_t)1 << (pos & 63);
+        m++;
+        pos += (size_t)(st >> 8);
+        e = (unsigned)(st & 3);
+        r0 += DR[e], c0 += DC[e];
+    } while (4 * pos + e != home);
+    return emit(t, m, last);
+}
+
+/* Visits the squares in order, 64 at a time from the bit words, and traces
+ * each cycle at its first segment. */
+static int scan(tracer *t, size_t height, size_t width)
+{
+    const size_t S = t->S, kmax = (width + 63) / 64; /* the word of square c0 = width */
+    for (size_t r0 = 0; r0 <= height; r0++) {
+        const uint64_t *U = t->bits + r0 * S, *D = U + S, *V = t->seen + r0 * S;
+        for (size_t k = 0; k <= kmax; k++) {
+            /* bit j: the square whose top-left corner is bit j */
+            const uint64_t u = U[k], d = D[k];
+            const uint64_t u1 = u >> 1 | U[k + 1] << 63, d1 = d >> 1 | D[k + 1] << 63;
+            /* cases 8 and 9 (bottom-right set, top-right and bottom-left
+             * clear) and 7 (all but bottom-right set) */
+            const uint64_t top = (~u1 & ~d & d1) | (u & u1 & d & ~d1);
+            for (uint64_t cand = top & ~V[k]; cand; cand = top & ~V[k]) { /* not traced yet */
+                const unsigned j = (unsigned)__builtin_ctzll(cand);
+                const unsigned e = (u1 >> j & 1) ? R_ : B_; /* 7: right to bottom; 8, 9: bottom to right */
+                const int rc = trace(t, (uint32_t)r0, (uint32_t)(64 * k + j - 63), e);
+                if (rc != 1)
+                    return rc;
+                if (!(V[k] >> j & 1)) /* the trace passes its first segment */
+                    return -1;
+            }
+        }
+    }
+    return 1;
+}
+
+/* ---- polygons ---- */
 
 size_t cvhp_polygons_count(const cvhp_polygons *p) { return p ? p->n : 0; }
 size_t cvhp_polygon_points(const cvhp_polygons *p, size_t i) { return p && i < p->n ? p->start[i + 1] - p->start[i] : 0; }
@@ -294,115 +345,77 @@ static void rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t l
     }
 }
 
-static cvhp_status build(assembler *s, size_t height, size_t width, const cvhp_mask_options *o, cvhp_polygons **out,
-                         const char *fn)
+/* Appends the contour just traced: cyc[0, m), a cycle whose last segment
+ * in visiting order leaves point `last`, read from that segment's end point
+ * and closed by repeating it; simplified, and as the options ask. 0: out
+ * of memory. */
+static int emit(tracer *t, size_t m, size_t last)
 {
-    arena *ar = &s->ar;
-    /* at most one contour per first, each of its nodes plus the repeated start */
-    const size_t maxc = s->nf, total = s->nn + s->nf;
-    cvhp_polygons *p = cvhp__alloc(ar->a, sizeof *p);
-    double *v = NULL;
-    uint8_t *keep = NULL;
-    uint64_t *cyc = NULL;
-    if (p) {
-        memset(p, 0, sizeof *p);
-        p->alloc = *ar->a;
-        p->start = cvhp__alloc(ar->a, (maxc + 1) * sizeof *p->start);
-        p->xy = cvhp__alloc(ar->a, (total ? total : 1) * 2 * sizeof *p->xy);
-        p->hole = cvhp__alloc(ar->a, maxc ? maxc : 1);
-        v = cvhp__alloc(ar->a, (total ? total : 1) * 2 * sizeof *v);
-        keep = cvhp__alloc(ar->a, total ? total : 1);
-        cyc = cvhp__alloc(ar->a, (s->nn ? s->nn : 1) * sizeof *cyc);
-    }
-    cvhp_status st = CVHP_OK;
-    if (!p || !p->start || !p->xy || !p->hole || !v || !keep || !cyc) {
-        st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate the polygons", fn);
-        goto done;
-    }
+    const cvhp_mask_options *o = t->o;
+    cvhp_polygons *p = t->p;
+    const size_t at = p->start[p->n];
+    if (!grow(&t->ar, (void **)&t->v, &t->v_cap, 2 * (m + 1), sizeof *t->v) ||
+        !grow(&t->ar, (void **)&t->keep, &t->keep_cap, m + 1, sizeof *t->keep) ||
+        !grow(&t->ar, (void **)&p->start, &t->startcap, p->n + 2, sizeof *p->start) ||
+        !grow(&t->ar, (void **)&p->hole, &t->holecap, p->n + 1, sizeof *p->hole))
+        return 0;
+    const uint64_t *cyc = t->cyc;
+    uint8_t *keep = t->keep;
+    double *vr = t->v, *vc = t->v + m + 1; /* (row, col) */
     const int pixels = (o->flags & CVHP_POLY_PIXELS) != 0, raw = (o->flags & CVHP_POLY_RAW) != 0;
-    double *vr = v, *vc = v + (total ? total : 1); /* the contour being simplified, (row, col) */
-    const cvhp__rdp_far_fn far = cvhp__pick_rdp_far();
-    size_t at = 0;
-    for (size_t f = 0; f < s->nf; f++) {
-        const int32_t k0 = s->firsts[f];
-        if (s->nodes[k0].seg < 0)
-            continue; /* a later chain of a contour already read out */
-        /* walk the cycle; the contour starts after its last segment */
-        size_t m = 0, last = 0;
-        int32_t best = -1, k = k0;
-        do {
-            node *nd = &s->nodes[k];
-            cyc[m] = (uint64_t)nd->r2 << 32 | nd->c2;
-            if (nd->seg > best)
-                best = nd->seg, last = m;
-            nd->seg = -1;
-            k = nd->next;
-            m++;
-        } while (k != k0 && k >= 0 && m < s->nn);
-        if (k != k0) {
-            st = cvhp__error(CVHP_ERR_INTERNAL, "%s: a contour does not close", fn);
-            goto done;
+    /* When the tolerance-0 pass will run, a point in the middle of a
+     * straight run (the step into it equals the step out of it: the
+     * lattice steps are one of 8 fixed vectors) is dropped up front. Its
+     * distance to any chord is a convex combination of its neighbours',
+     * so it is never the first maximum and that pass would drop it
+     * anyway: every split, and so the result, is unchanged. */
+    const int prune = !raw && o->max_points > 0 && (int64_t)(m + 1) > o->max_points && o->max_refinements > 0;
+    size_t n = 0;
+    uint64_t area2 = 0;      /* twice the signed area in doubled units, mod 2^64 */
+    uint32_t pr = 0, pc = 0; /* the previous point, doubled */
+    uint32_t dr = 0, dc = 0; /* the step into it (mod 2^32) */
+    for (size_t i = 0, j = last + 1 == m ? 0 : last + 1; i <= m; i++, j = j + 1 == m ? 0 : j + 1) {
+        const uint32_t r2 = (uint32_t)(cyc[j] >> 32), c2 = (uint32_t)cyc[j];
+        if (n) {
+            const uint32_t sr = r2 - pr, sc = c2 - pc;
+            /* x_{i-1} y_i - x_i y_{i-1} = x_{i-1} (y_i - y_{i-1}) - y_{i-1} (x_i - x_{i-1}) */
+            area2 += (uint64_t)pc * (uint64_t)(int64_t)(int32_t)sr - (uint64_t)pr * (uint64_t)(int64_t)(int32_t)sc;
+            if (prune && n >= 2 && sr == dr && sc == dc)
+                n--; /* the previous point is inside a straight run */
+            dr = sr, dc = sc;
         }
-        /* When the tolerance-0 pass will run, a point in the middle of a
-         * straight run (the step into it equals the step out of it: the
-         * lattice steps are one of 8 fixed vectors) is dropped up front. Its
-         * distance to any chord is a convex combination of its neighbours',
-         * so it is never the first maximum and that pass would drop it
-         * anyway: every split, and so the result, is unchanged. */
-        const int prune = !raw && o->max_points > 0 && (int64_t)(m + 1) > o->max_points && o->max_refinements > 0;
-        size_t n = 0;
-        uint64_t area2 = 0;      /* twice the signed area in doubled units, mod 2^64 */
-        uint32_t pr = 0, pc = 0; /* the previous point, doubled */
-        uint32_t dr = 0, dc = 0; /* the step into it (mod 2^32) */
-        for (size_t i = 0, j = last + 1 == m ? 0 : last + 1; i <= m; i++, j = j + 1 == m ? 0 : j + 1) {
-            const uint32_t r2 = (uint32_t)(cyc[j] >> 32), c2 = (uint32_t)cyc[j];
-            if (n) {
-                const uint32_t sr = r2 - pr, sc = c2 - pc;
-                /* x_{i-1} y_i - x_i y_{i-1} = x_{i-1} (y_i - y_{i-1}) - y_{i-1} (x_i - x_{i-1}) */
-                area2 += (uint64_t)pc * (uint64_t)(int64_t)(int32_t)sr - (uint64_t)pr * (uint64_t)(int64_t)(int32_t)sc;
-                if (prune && n >= 2 && sr == dr && sc == dc)
-                    n--; /* the previous point is inside a straight run */
-                dr = sr, dc = sc;
-            }
-            vr[n] = r2 / 2.0, vc[n] = c2 / 2.0;
-            n++;
-            pr = r2, pc = c2;
-        }
-        /* cumulative simplification: tolerances 0, 1, 2, ... */
-        for (int eps = 0; !raw && o->max_points > 0 && (int64_t)n > o->max_points && eps < o->max_refinements; eps++) {
-            memset(keep, 0, n);
-            keep[0] = keep[n - 1] = 1;
-            if (n > 2)
-                rdp(far, vr, vc, 0, n - 1, (double)eps, keep);
-            size_t w = 0;
-            for (size_t i = 0; i < n; i++)
-                if (keep[i])
-                    vr[w] = vr[i], vc[w] = vc[i], w++;
-            n = w;
-        }
-        p->start[p->n] = at;
-        p->hole[p->n] = (int64_t)area2 < 0; /* (x = col, y = row): outer boundaries come out with area2 > 0 */
-        for (size_t i = 0; i < n; i++) {
-            if (raw) { /* the padded mask's (row, col) minus the padding */
-                p->xy[2 * (at + i)] = vc[i] - 1, p->xy[2 * (at + i) + 1] = vr[i] - 1;
-                continue;
-            }
-            const double x = ceil(vc[i]) - 1, y = ceil(vr[i]) - 1;
-            p->xy[2 * (at + i)] = pixels ? x : x / (double)width;
-            p->xy[2 * (at + i) + 1] = pixels ? y : y / (double)height;
-        }
-        at += n;
-        p->n++;
+        vr[n] = r2 / 2.0, vc[n] = c2 / 2.0;
+        n++;
+        pr = r2, pc = c2;
     }
-    p->start[p->n] = at;
-    *out = p;
-    p = NULL;
-done:
-    cvhp_polygons_free(p);
-    cvhp__free(ar->a, v);
-    cvhp__free(ar->a, keep);
-    cvhp__free(ar->a, cyc);
-    return st;
+    /* cumulative simplification: tolerances 0, 1, 2, ... */
+    for (int eps = 0; !raw && o->max_points > 0 && (int64_t)n > o->max_points && eps < o->max_refinements; eps++) {
+        memset(keep, 0, n);
+        keep[0] = keep[n - 1] = 1;
+        if (n > 2)
+            rdp(t->far, vr, vc, 0, n - 1, (double)eps, keep);
+        size_t w = 0;
+        for (size_t i = 0; i < n; i++)
+            if (keep[i])
+                vr[w] = vr[i], vc[w] = vc[i], w++;
+        n = w;
+    }
+    if (!grow(&t->ar, (void **)&p->xy, &t->xycap, 2 * (at + n), sizeof *p->xy))
+        return 0;
+    p->hole[p->n] = (int64_t)area2 < 0; /* (x = col, y = row): outer boundaries come out with area2 > 0 */
+    double *xy = p->xy + 2 * at;
+    for (size_t i = 0; i < n; i++) {
+        if (raw) { /* the padded mask's (row, col) minus the padding */
+            xy[2 * i] = vc[i] - 1, xy[2 * i + 1] = vr[i] - 1;
+            continue;
+        }
+        const double x = ceil(vc[i]) - 1, y = ceil(vr[i]) - 1;
+        xy[2 * i] = pixels ? x : x / (double)t->width;
+        xy[2 * i + 1] = pixels ? y : y / (double)t->height;
+    }
+    p->n++;
+    p->start[p->n] = at + n;
+    return 1;
 }
 
 cvhp_status cvhp_mask_options_init(cvhp_mask_options *o)
@@ -471,46 +484,69 @@ static cvhp_status check_common(size_t height, size_t width, const cvhp_mask_opt
 static cvhp_status run(const source *src, size_t height, size_t width, const cvhp_mask_options *o,
                        cvhp_polygons **out, const char *fn)
 {
-    assembler s;
-    memset(&s, 0, sizeof s);
-    s.ar.a = o->alloc ? o->alloc : &cvhp__default_allocator;
+    tracer t;
+    memset(&t, 0, sizeof t);
+    t.ar.a = o->alloc ? o->alloc : &cvhp__default_allocator;
     const size_t mw = (width + 63) / 64;
-    uint64_t *rows = cvhp__alloc(s.ar.a, 2 * mw * sizeof *rows);
-    s.slot = cvhp__alloc(s.ar.a, (width + 1) * sizeof *s.slot);
+    t.S = mw + 2;
     cvhp_status st = CVHP_OK;
-    /* presized for a typical boundary so the arrays rarely grow */
-    size_t guess = 4096;
-    while (guess < 16 * (height + width) && guess < ((size_t)1 << 24))
-        guess *= 2;
-    if (rows == NULL || s.slot == NULL || !grow(&s.ar, (void **)&s.nodes, &s.ncap, guess, sizeof *s.nodes)) {
+    size_t nbits, squares;
+    /* the bits and the marks, and a bound on the points: two segments per
+     * square at most */
+    if (!cvhp__mul_size(2 * height + 3, t.S, &nbits) || !cvhp__mul_size(height + 1, width + 1, &squares) ||
+        !cvhp__mul_size(squares, 2, &t.vmax) || !cvhp__mul_size(nbits, sizeof *t.bits, &nbits)) {
+        return cvhp__error(CVHP_ERR_OVERFLOW, "%s: the %zux%zu mask's bit planes overflow", fn, height, width);
+    }
+    t.o = o, t.height = height, t.width = width;
+    t.far = cvhp__pick_rdp_far();
+    t.bits = cvhp__alloc(t.ar.a, nbits);
+    t.p = cvhp__alloc(t.ar.a, sizeof *t.p);
+    if (t.p != NULL) {
+        memset(t.p, 0, sizeof *t.p);
+        t.p->alloc = *t.ar.a;
+    }
+    /* the points of one contour, presized for a typical one */
+    /* and, for every point kept (CVHP_POLY_RAW), room for a typical boundary */
+    const size_t xy_guess = o->flags & CVHP_POLY_RAW ? 8 * (height + width) : 1;
+    if (t.bits == NULL || t.p == NULL || !grow(&t.ar, (void **)&t.cyc, &t.vcap, 1024, sizeof *t.cyc) ||
+        !grow(&t.ar, (void **)&t.p->start, &t.startcap, 1, sizeof *t.p->start) ||
+        !grow(&t.ar, (void **)&t.p->xy, &t.xycap, xy_guess, sizeof *t.p->xy)) {
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
         goto done;
     }
+    t.p->start[0] = 0;
+    t.seen = t.bits + (height + 2) * t.S;
+    memset(t.seen, 0, (height + 1) * t.S * sizeof *t.seen);
+    step_table(t.step, (int64_t)(64 * t.S));
     cvhp__threshold_bits_fn thr_bits = src->f ? cvhp__pick_threshold_bits() : NULL;
     cvhp__nonzero_bits_fn nz_bits = src->f ? NULL : cvhp__pick_nonzero_bits();
-    uint64_t *up = rows, *dn = rows + mw;
-    memset(up, 0, mw * sizeof *up); /* mask row -1: the top padding */
-    for (size_t r0 = 0; r0 <= height; r0++) {
-        /* dn = mask row r0 (zeros past the end: the bottom padding) */
-        if (r0 == height)
-            memset(dn, 0, mw * sizeof *dn);
-        else if (thr_bits)
-            thr_bits(src->f + r0 * width, width, src->thr, dn);
+    memset(t.bits, 0, t.S * sizeof *t.bits); /* the top padding */
+    for (size_t r = 0; r < height; r++) {
+        uint64_t *row = t.bits + (r + 1) * t.S;
+        row[0] = 0, row[mw + 1] = 0; /* the left and right padding */
+        if (thr_bits)
+            thr_bits(src->f + r * width, width, src->thr, row + 1);
         else
-            nz_bits(src->u + r0 * width, width, dn);
-        if (!march_row(&s, up, dn, (uint32_t)r0, width, mw)) {
-            st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot grow the contour lists (out of memory, or over 2^31 contour points)", fn);
-            goto done;
-        }
-        uint64_t *t = up;
-        up = dn, dn = t;
+            nz_bits(src->u + r * width, width, row + 1);
     }
-    st = build(&s, height, width, o, out, fn);
+    memset(t.bits + (height + 1) * t.S, 0, t.S * sizeof *t.bits); /* the bottom padding */
+    const int rc = scan(&t, height, width);
+    if (rc == 0)
+        st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot grow the contour lists", fn);
+    else if (rc < 0)
+        st = cvhp__error(CVHP_ERR_INTERNAL, "%s: a contour does not close", fn);
+    else if (t.p->hole == NULL && !grow(&t.ar, (void **)&t.p->hole, &t.holecap, 1, sizeof *t.p->hole))
+        st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate the polygons", fn);
+    else {
+        *out = t.p;
+        t.p = NULL;
+    }
 done:
-    cvhp__free(s.ar.a, rows);
-    cvhp__free(s.ar.a, s.slot);
-    cvhp__free(s.ar.a, s.nodes);
-    cvhp__free(s.ar.a, s.firsts);
+    cvhp_polygons_free(t.p);
+    cvhp__free(t.ar.a, t.bits);
+    cvhp__free(t.ar.a, t.cyc);
+    cvhp__free(t.ar.a, t.v);
+    cvhp__free(t.ar.a, t.keep);
     return st;
 }
 
