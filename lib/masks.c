@@ -122,6 +122,10 @@ static const uint16_t seg_table[16] = {
 #undef SEG
 #undef SEG2
 
+typedef struct {
+    size_t start, m, last; /* the cycle's m points at cyc[start..]; its last segment leaves point `last` */
+} contour;
+
 /* each edge's crossing relative to the square's doubled corner (2 r0, 2 c0) */
 static const uint32_t CROSS_R2[4] = {0, 1, 2, 1}, CROSS_C2[4] = {1, 0, 1, 2};
 
@@ -140,17 +144,19 @@ typedef struct {
      * (bit 2), 8, a bottom-right segment (16), and the step to the next
      * square's bit (bits 8-63, signed) */
     int64_t step[64];
-    uint64_t *cyc;     /* the contour being traced, (2 r0) << 32 | 2 c0 in padded coordinates */
-    size_t vcap, vmax;
-    /* each contour is simplified and appended to the polygons as soon as it
-     * is traced */
+    /* the points of every contour, (2 r0) << 32 | 2 c0 in padded
+     * coordinates; at most vmax, two per square */
+    uint64_t *cyc;
+    size_t nv, vcap, vmax;
+    contour *cs;
+    size_t nc, ccap;
+    /* then each contour is simplified and appended to the polygons */
     const cvhp_mask_options *o;
     size_t height, width;
     struct cvhp_polygons *p;
     size_t startcap, xycap, holecap;
-    double *v; /* the contour being simplified: rows, then columns */
-    uint8_t *keep;
-    size_t v_cap, keep_cap;
+    double *v; /* the contour being simplified: rows, columns, levels (rdp) */
+    size_t v_cap;
     cvhp__rdp_far_fn far;
 } tracer;
 
@@ -168,33 +174,34 @@ static void step_table(int64_t step[64], int64_t rowbits)
     }
 }
 
-static int emit(tracer *t, size_t m, size_t last);
-
 /* Follows the cycle through the segment leaving edge e of square (r0, c0)
- * back to it, and emits it. 0: out of memory; -1: it does not close (a
- * bug). The square
- * is tracked by its bit's place in the matrix, so a step
- * is two loads, a table entry and an add; (r0, c0) follow beside it for the
- * points. */
+ * back to it, and appends it to the contours. 0: out of memory; -1: it
+ * does not close (a bug). The square is tracked by its bit's place in the
+ * matrix, so a step is two loads, a table entry and an add; (r0, c0)
+ * follow beside it for the points. */
 static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
 {
     static const uint32_t DR[4] = {1, 0, (uint32_t)-1, 0}, DC[4] = {0, 1, 0, (uint32_t)-1}; /* by entry edge */
     const unsigned char *bytes = (const unsigned char *)t->bits;
     const size_t rowbytes = 8 * t->S;
     size_t pos = r0 * 64 * t->S + c0 + 63;
-    const size_t home = 4 * pos + e;
+    const size_t home = 4 * pos + e, m0 = t->nv;
+    uint64_t *cyc = t->cyc + m0;
     size_t m = 0, last = 0;
     uint64_t best = 0;
-    uint64_t *cyc = t->cyc;
     do {
-        if (m == t->vcap) {
-            if (m >= t->vmax) /* more points than segments */
+        if (m0 + m == t->vcap) {
+            if (m0 + m >= t->vmax) /* more points than segments */
                 return -1;
-            if (!grow(&t->ar, (void **)&t->cyc, &t->vcap, m + 1, sizeof *t->cyc))
+            if (!grow(&t->ar, (void **)&t->cyc, &t->vcap, m0 + m + 1, sizeof *t->cyc))
                 return 0;
-            cyc = t->cyc;
+            cyc = t->cyc + m0;
         }
         const unsigned char *q = bytes + (pos >> 3);
+        /* the rows a step up or down will need next: off the chain of
+         * dependent loads the walk is */
+        __builtin_prefetch((const void *)((uintptr_t)q - rowbytes));
+        __builtin_prefetch((const void *)((uintptr_t)q + 2 * rowbytes));
         uint64_t a, b;
         memcpy(&a, q, sizeof a);
         memcpy(&b, q + rowbytes, sizeof b);
@@ -215,26 +222,40 @@ static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
         e = (unsigned)(st & 3);
         r0 += DR[e], c0 += DC[e];
     } while (4 * pos + e != home);
-    return emit(t, m, last);
+    if (!grow(&t->ar, (void **)&t->cs, &t->ccap, t->nc + 1, sizeof *t->cs))
+        return 0;
+    t->cs[t->nc].start = m0, t->cs[t->nc].m = m, t->cs[t->nc].last = last;
+    t->nc++;
+    t->nv = m0 + m;
+    return 1;
 }
 
 /* Visits the squares in order, 64 at a time from the bit words, and traces
- * each cycle at its first segment. */
+ * each cycle at its first segment: the first bottom-right segment not
+ * traced yet. Almost every word has none, so they are tested 8 at a time. */
 static int scan(tracer *t, size_t height, size_t width)
 {
     const size_t S = t->S, kmax = (width + 63) / 64; /* the word of square c0 = width */
     for (size_t r0 = 0; r0 <= height; r0++) {
         const uint64_t *U = t->bits + r0 * S, *D = U + S, *V = t->seen + r0 * S;
-        for (size_t k = 0; k <= kmax; k++) {
-            /* bit j: the square whose top-left corner is bit j */
-            const uint64_t u = U[k], d = D[k];
-            const uint64_t u1 = u >> 1 | U[k + 1] << 63, d1 = d >> 1 | D[k + 1] << 63;
-            /* cases 8 and 9 (bottom-right set, top-right and bottom-left
-             * clear) and 7 (all but bottom-right set) */
-            const uint64_t top = (~u1 & ~d & d1) | (u & u1 & d & ~d1);
+/* bit j: the square whose top-left corner is bit j; its bottom-right
+ * segment: cases 8 and 9 (bottom-right set, top-right and bottom-left
+ * clear) and 7 (all but bottom-right set) */
+#define RIGHT(X, k) ((X)[k] >> 1 | (X)[(k) + 1] << 63) /* the right-hand corners */
+#define TOP(k) ((~RIGHT(U, k) & ~D[k] & RIGHT(D, k)) | (U[k] & RIGHT(U, k) & D[k] & ~RIGHT(D, k)))
+        size_t k = 0;
+        for (; k + 8 <= kmax + 1; k += 8) {
+            uint64_t any = 0;
+            for (size_t i = 0; i < 8; i++)
+                any |= TOP(k + i) & ~V[k + i];
+            if (any)
+                break;
+        }
+        for (; k <= kmax; k++) {
+            const uint64_t top = TOP(k);
             for (uint64_t cand = top & ~V[k]; cand; cand = top & ~V[k]) { /* not traced yet */
                 const unsigned j = (unsigned)__builtin_ctzll(cand);
-                const unsigned e = (u1 >> j & 1) ? R_ : B_; /* 7: right to bottom; 8, 9: bottom to right */
+                const unsigned e = (RIGHT(U, k) >> j & 1) ? R_ : B_; /* 7: right to bottom; 8, 9: bottom to right */
                 const int rc = trace(t, (uint32_t)r0, (uint32_t)(64 * k + j - 63), e);
                 if (rc != 1)
                     return rc;
@@ -242,6 +263,8 @@ static int scan(tracer *t, size_t height, size_t width)
                     return -1;
             }
         }
+#undef TOP
+#undef RIGHT
     }
     return 1;
 }
@@ -288,8 +311,7 @@ void cvhp_polygons_free(cvhp_polygons *p)
 
 /* Ramer-Douglas-Peucker as urschrei/rdp: distance to the infinite line
  * through the endpoints (to the first endpoint when they coincide), first
- * maximum, split when dmax > eps. The n points are r[i], c[i] (row, col);
- * keep marks the survivors. */
+ * maximum, split when dmax > eps. The points are r[i], c[i] (row, col). */
 static double pldist(double pr, double pc, double ar, double ac, double br, double bc)
 {
     if (ar == br && ac == bc)
@@ -311,57 +333,68 @@ size_t cvhp__rdp_far_scalar(const double *r, const double *c, size_t lo, size_t 
  * is exact in double, and dividing by the same positive number (or taking
  * the square root) keeps the order. The division or root runs once per
  * range, on the maximum, exactly as pldist computes it. */
-static void rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t lo, size_t hi, double eps,
-                uint8_t *keep)
+/* One RDP pass at tolerance eps over the range [a, b] of the points, whose
+ * ends are kept: every point it keeps gets in lvl the smallest distance on
+ * its path of splits (dm for the range's own), the others keep 0. Ranges of
+ * a few points are searched inline (a call costs more than they do). */
+static void rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t a, size_t b, double dm, double eps,
+                double *lvl)
 {
-    size_t stack[128][2], top = 0;
-    stack[top][0] = lo, stack[top][1] = hi, top++;
-    while (top) {
-        top--;
-        const size_t a = stack[top][0], b = stack[top][1];
-        size_t idx = b;
-        if (r[a] == r[b] && c[a] == c[b]) { /* squared distance to the endpoint */
-            double qmax = 0;
-            for (size_t i = a + 1; i < b; i++) {
-                const double q = (r[i] - r[a]) * (r[i] - r[a]) + (c[i] - c[a]) * (c[i] - c[a]);
-                if (q > qmax)
-                    qmax = q, idx = i;
-            }
-        } else if (b - a > 1)
-            idx = far(r, c, a + 1, b, r[a], c[a], r[b] - r[a], c[b] - c[a]);
-        if (idx < b && pldist(r[idx], c[idx], r[a], c[a], r[b], c[b]) > eps) {
-            keep[idx] = 1;
-            if (top + 2 > 128) { /* very deep: recurse instead */
-                rdp(far, r, c, a, idx, eps, keep);
-                rdp(far, r, c, idx, b, eps, keep);
+    struct {
+        size_t a, b;
+        double dm;
+    } stack[64];
+    size_t top = 0;
+    for (;;) {
+        if (b - a > 1) {
+            size_t idx;
+            if (r[a] == r[b] && c[a] == c[b]) { /* the closed contour's ends: squared distance to them */
+                double qmax = 0;
+                idx = b;
+                for (size_t i = a + 1; i < b; i++) {
+                    const double q = (r[i] - r[a]) * (r[i] - r[a]) + (c[i] - c[a]) * (c[i] - c[a]);
+                    if (q > qmax)
+                        qmax = q, idx = i;
+                }
+            } else if (b - a <= 8)
+                idx = cvhp__rdp_far_finish(NULL, NULL, 0, r, c, a + 1, b, r[a], c[a], r[b] - r[a], c[b] - c[a]);
+            else
+                idx = far(r, c, a + 1, b, r[a], c[a], r[b] - r[a], c[b] - c[a]);
+            double d;
+            if (idx < b && (d = pldist(r[idx], c[idx], r[a], c[a], r[b], c[b])) > eps) {
+                const double m = d < dm ? d : dm;
+                lvl[idx] = m;
+                if (top == 64) /* very deep: recurse instead */
+                    rdp(far, r, c, idx, b, m, eps, lvl);
+                else
+                    stack[top].a = idx, stack[top].b = b, stack[top].dm = m, top++;
+                b = idx, dm = m; /* then the left part */
                 continue;
             }
-            /* a range without an inner point has nothing to split */
-            if (b - idx > 1)
-                stack[top][0] = idx, stack[top][1] = b, top++;
-            if (idx - a > 1)
-                stack[top][0] = a, stack[top][1] = idx, top++;
         }
+        if (top == 0)
+            break;
+        top--;
+        a = stack[top].a, b = stack[top].b, dm = stack[top].dm;
     }
 }
 
-/* Appends the contour just traced: cyc[0, m), a cycle whose last segment
- * in visiting order leaves point `last`, read from that segment's end point
- * and closed by repeating it; simplified, and as the options ask. 0: out
- * of memory. */
-static int emit(tracer *t, size_t m, size_t last)
+/* whether the pass at tolerance eps keeps a point whose smallest distance
+ * on its path of splits is lvl (rdp splits where the distance is > eps) */
+static inline int kept_by_pass(double lvl, int eps) { return lvl > eps; }
+
+/* Appends contour f to the polygons: its cycle read from the end point of
+ * its last segment in visiting order and closed by repeating it;
+ * simplified, and as the options ask. 0: out of memory. */
+static int emit(tracer *t, const contour *f)
 {
     const cvhp_mask_options *o = t->o;
     cvhp_polygons *p = t->p;
-    const size_t at = p->start[p->n];
-    if (!grow(&t->ar, (void **)&t->v, &t->v_cap, 2 * (m + 1), sizeof *t->v) ||
-        !grow(&t->ar, (void **)&t->keep, &t->keep_cap, m + 1, sizeof *t->keep) ||
-        !grow(&t->ar, (void **)&p->start, &t->startcap, p->n + 2, sizeof *p->start) ||
-        !grow(&t->ar, (void **)&p->hole, &t->holecap, p->n + 1, sizeof *p->hole))
+    const size_t at = p->start[p->n], m = f->m, last = f->last;
+    if (!grow(&t->ar, (void **)&t->v, &t->v_cap, 3 * (m + 1), sizeof *t->v))
         return 0;
-    const uint64_t *cyc = t->cyc;
-    uint8_t *keep = t->keep;
-    double *vr = t->v, *vc = t->v + m + 1; /* (row, col) */
+    const uint64_t *cyc = t->cyc + f->start;
+    double *vr = t->v, *vc = vr + m + 1, *lvl = vc + m + 1; /* (row, col) */
     const int pixels = (o->flags & CVHP_POLY_PIXELS) != 0, raw = (o->flags & CVHP_POLY_RAW) != 0;
     /* When the tolerance-0 pass will run, a point in the middle of a
      * straight run (the step into it equals the step out of it: the
@@ -374,29 +407,47 @@ static int emit(tracer *t, size_t m, size_t last)
     uint64_t area2 = 0;      /* twice the signed area in doubled units, mod 2^64 */
     uint32_t pr = 0, pc = 0; /* the previous point, doubled */
     uint32_t dr = 0, dc = 0; /* the step into it (mod 2^32) */
-    for (size_t i = 0, j = last + 1 == m ? 0 : last + 1; i <= m; i++, j = j + 1 == m ? 0 : j + 1) {
+    const size_t drop = (size_t)prune;
+    for (size_t i = 0, j = last + 1 == m ? 0 : last + 1; i <= m; i++) {
         const uint32_t r2 = (uint32_t)(cyc[j] >> 32), c2 = (uint32_t)cyc[j];
-        if (n) {
-            const uint32_t sr = r2 - pr, sc = c2 - pc;
-            /* x_{i-1} y_i - x_i y_{i-1} = x_{i-1} (y_i - y_{i-1}) - y_{i-1} (x_i - x_{i-1}) */
-            area2 += (uint64_t)pc * (uint64_t)(int64_t)(int32_t)sr - (uint64_t)pr * (uint64_t)(int64_t)(int32_t)sc;
-            if (prune && n >= 2 && sr == dr && sc == dc)
-                n--; /* the previous point is inside a straight run */
-            dr = sr, dc = sc;
-        }
-        vr[n] = r2 / 2.0, vc[n] = c2 / 2.0;
+        if (++j == m)
+            j = 0;
+        const uint32_t sr = r2 - pr, sc = c2 - pc;
+        /* x_{i-1} y_i - x_i y_{i-1} = x_{i-1} (y_i - y_{i-1}) - y_{i-1} (x_i - x_{i-1}); 0 for i = 0 */
+        area2 += (uint64_t)pc * (uint64_t)(int64_t)(int32_t)sr - (uint64_t)pr * (uint64_t)(int64_t)(int32_t)sc;
+        /* the previous point is inside a straight run: overwritten (no
+         * branch: which points are is unpredictable) */
+        n -= drop & (n >= 2) & (sr == dr) & (sc == dc);
+        dr = sr, dc = sc;
+        vr[n] = r2 * 0.5, vc[n] = c2 * 0.5;
         n++;
         pr = r2, pc = c2;
     }
-    /* cumulative simplification: tolerances 0, 1, 2, ... */
-    for (int eps = 0; !raw && o->max_points > 0 && (int64_t)n > o->max_points && eps < o->max_refinements; eps++) {
-        memset(keep, 0, n);
-        keep[0] = keep[n - 1] = 1;
-        if (n > 2)
-            rdp(t->far, vr, vc, 0, n - 1, (double)eps, keep);
+    /* Cumulative simplification, tolerances 0, 1, 2, ... while there are
+     * too many points. The pass at 0 drops exactly the points inside
+     * straight runs, which the prune above has dropped: a point it drops
+     * lies on the chord of its final range, as all that range's points do,
+     * and a path of lattice steps along a line repeats one step. Each later
+     * pass splits the same ranges at the same points as the pass before
+     * (the first farthest point of a range is kept, so it is still the
+     * first farthest among the survivors) and stops where the distance is
+     * within the tolerance: so one pass at 1 gives every point the smallest
+     * distance on its path of splits, and the pass at k keeps the points
+     * where that is > k. */
+    if (prune && (int64_t)n > o->max_points && o->max_refinements > 1) {
+        lvl[0] = lvl[n - 1] = HUGE_VAL;
+        for (size_t i = 1; i + 1 < n; i++)
+            lvl[i] = 0;
+        rdp(t->far, vr, vc, 0, n - 1, HUGE_VAL, 1.0, lvl);
+        int eps = 1;
+        for (size_t count = n; (int64_t)count > o->max_points && eps < o->max_refinements; eps++) {
+            count = 0;
+            for (size_t i = 0; i < n; i++)
+                count += kept_by_pass(lvl[i], eps);
+        }
         size_t w = 0;
         for (size_t i = 0; i < n; i++)
-            if (keep[i])
+            if (kept_by_pass(lvl[i], eps - 1)) /* the last pass run */
                 vr[w] = vr[i], vc[w] = vc[i], w++;
         n = w;
     }
@@ -500,21 +551,11 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     t.o = o, t.height = height, t.width = width;
     t.far = cvhp__pick_rdp_far();
     t.bits = cvhp__alloc(t.ar.a, nbits);
-    t.p = cvhp__alloc(t.ar.a, sizeof *t.p);
-    if (t.p != NULL) {
-        memset(t.p, 0, sizeof *t.p);
-        t.p->alloc = *t.ar.a;
-    }
-    /* the points of one contour, presized for a typical one */
-    /* and, for every point kept (CVHP_POLY_RAW), room for a typical boundary */
-    const size_t xy_guess = o->flags & CVHP_POLY_RAW ? 8 * (height + width) : 1;
-    if (t.bits == NULL || t.p == NULL || !grow(&t.ar, (void **)&t.cyc, &t.vcap, 1024, sizeof *t.cyc) ||
-        !grow(&t.ar, (void **)&t.p->start, &t.startcap, 1, sizeof *t.p->start) ||
-        !grow(&t.ar, (void **)&t.p->xy, &t.xycap, xy_guess, sizeof *t.p->xy)) {
+    /* the points, presized for a typical boundary so they rarely grow */
+    if (t.bits == NULL || !grow(&t.ar, (void **)&t.cyc, &t.vcap, 4 * (height + width), sizeof *t.cyc)) {
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
         goto done;
     }
-    t.p->start[0] = 0;
     t.seen = t.bits + (height + 2) * t.S;
     memset(t.seen, 0, (height + 1) * t.S * sizeof *t.seen);
     step_table(t.step, (int64_t)(64 * t.S));
@@ -531,22 +572,41 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     }
     memset(t.bits + (height + 1) * t.S, 0, t.S * sizeof *t.bits); /* the bottom padding */
     const int rc = scan(&t, height, width);
-    if (rc == 0)
-        st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot grow the contour lists", fn);
-    else if (rc < 0)
-        st = cvhp__error(CVHP_ERR_INTERNAL, "%s: a contour does not close", fn);
-    else if (t.p->hole == NULL && !grow(&t.ar, (void **)&t.p->hole, &t.holecap, 1, sizeof *t.p->hole))
-        st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate the polygons", fn);
-    else {
-        *out = t.p;
-        t.p = NULL;
+    if (rc <= 0) {
+        st = rc == 0 ? cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot grow the contour lists", fn)
+                     : cvhp__error(CVHP_ERR_INTERNAL, "%s: a contour does not close", fn);
+        goto done;
     }
+    /* the bits are done with: their memory can take the polygons, sized
+     * exactly but for the simplified points */
+    cvhp__free(t.ar.a, t.bits);
+    t.bits = NULL;
+    t.p = cvhp__alloc(t.ar.a, sizeof *t.p);
+    if (t.p != NULL) {
+        memset(t.p, 0, sizeof *t.p);
+        t.p->alloc = *t.ar.a;
+    }
+    const size_t xy_room = o->flags & CVHP_POLY_RAW ? 2 * (t.nv + t.nc) : 64;
+    if (t.p == NULL || !grow(&t.ar, (void **)&t.p->start, &t.startcap, t.nc + 1, sizeof *t.p->start) ||
+        !grow(&t.ar, (void **)&t.p->hole, &t.holecap, t.nc ? t.nc : 1, sizeof *t.p->hole) ||
+        !grow(&t.ar, (void **)&t.p->xy, &t.xycap, xy_room, sizeof *t.p->xy)) {
+        st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate the polygons", fn);
+        goto done;
+    }
+    t.p->start[0] = 0;
+    for (size_t f = 0; f < t.nc; f++)
+        if (!emit(&t, &t.cs[f])) {
+            st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate the polygons", fn);
+            goto done;
+        }
+    *out = t.p;
+    t.p = NULL;
 done:
     cvhp_polygons_free(t.p);
     cvhp__free(t.ar.a, t.bits);
     cvhp__free(t.ar.a, t.cyc);
+    cvhp__free(t.ar.a, t.cs);
     cvhp__free(t.ar.a, t.v);
-    cvhp__free(t.ar.a, t.keep);
     return st;
 }
 

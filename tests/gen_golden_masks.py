@@ -124,6 +124,12 @@ def masks(rng):
     m[1:14, 3] = 1
     m[np.arange(15), np.arange(15)] = 1
     out.append(("thin_lines", m))
+    # split distances that are whole numbers: a pass at tolerance k must
+    # drop a point whose distance is exactly k (strict >)
+    m = np.zeros((11, 10), np.uint8)
+    m[4:8, 9] = 1
+    m[8:11, 3:10] = 1
+    out.append(("integer_distances", m))
     out.append(("full", np.ones((5, 8), np.uint8)))
     out.append(("empty", np.zeros((5, 8), np.uint8)))
     out.append(("one_by_one", np.ones((1, 1), np.uint8)))
@@ -152,7 +158,7 @@ def main():
         contours, _ = pipeline(m, None)
         arrays["ncon"] = np.array([len(c) for c in contours], np.int64)
         arrays["cont"] = (np.concatenate(contours).reshape(-1) if contours else np.zeros(0)).astype(np.float64)
-        for tag, mp in (("p100", 100), ("p010", 10), ("p004", 4)):
+        for tag, mp in (("p100", 100), ("p010", 10), ("p004", 4), ("p003", 3)):
             _, polys = pipeline(m, mp)
             arrays["n" + tag[1:]] = np.array([len(p) // 2 for p in polys], np.int64)
             arrays[tag] = np.array([v for p in polys for v in p], np.float64)

@@ -63,15 +63,15 @@ static void check_golden_masks(void)
             ck_assert(xy[0] == xy[2 * n - 2] && xy[1] == xy[2 * n - 1]);
         }
         cvhp_polygons_free(p);
-        /* the reference's polygons at three point limits, from u8, float and RLE input */
-        static const char *const tags[3][2] = {{"p100", "n100"}, {"p010", "n010"}, {"p004", "n004"}};
-        static const int64_t limits[3] = {100, 10, 4};
+        /* the reference's polygons at four point limits, from u8, float and RLE input */
+        static const char *const tags[4][2] = {{"p100", "n100"}, {"p010", "n010"}, {"p004", "n004"}, {"p003", "n003"}};
+        static const int64_t limits[4] = {100, 10, 4, 3};
         size_t nr;
         const int64_t *rlec = golden_get(c, "rlec", 'q', &nr);
         uint32_t *counts = malloc((nr + 1) * sizeof *counts);
         for (size_t i = 0; i < nr; i++)
             counts[i] = (uint32_t)rlec[i];
-        for (int t = 0; t < 3; t++) {
+        for (int t = 0; t < 4; t++) {
             size_t np;
             const int64_t *pn = golden_get(c, tags[t][1], 'q', &np);
             const double *pv = golden_get(c, tags[t][0], 'd', NULL);
