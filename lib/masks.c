@@ -230,44 +230,52 @@ static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
     return 1;
 }
 
-/* Visits the squares in order, 64 at a time from the bit words, and traces
- * each cycle at its first segment: the first bottom-right segment not
- * traced yet. Almost every word has none, so they are tested 8 at a time. */
+/* Four words of bits at once (GCC and clang vectors: SSE2 or NEON pairs,
+ * or one AVX2 register) */
+typedef uint64_t u64x4 __attribute__((vector_size(32)));
+
+/* bit j: the square whose top-left corner is bit j of U; its bottom-right
+ * segment: cases 8 and 9 (bottom-right set, top-right and bottom-left
+ * clear) and 7 (all but bottom-right set). The right-hand corners are the
+ * rows shifted by one, the next word's first bit coming in. */
+#define SCAN_TOPS(u, un, d, dn)                                                            \
+    ((~((u) >> 1 | (un) << 63) & ~(d) & ((d) >> 1 | (dn) << 63)) |                         \
+     ((u) & ((u) >> 1 | (un) << 63) & (d) & ~((d) >> 1 | (dn) << 63)))
+
+/* Visits the squares in order, 256 at a time from the bit words, and
+ * traces each cycle at its first segment: the first bottom-right segment
+ * not traced yet. Almost every word has none. The rows' words past the
+ * last square are zero, up to a multiple of 4 (t->S). */
 static int scan(tracer *t, size_t height, size_t width)
 {
-    const size_t S = t->S, kmax = (width + 63) / 64; /* the word of square c0 = width */
+    const size_t S = t->S, kend = ((width + 63) / 64 + 4) & ~(size_t)3; /* past the word of square c0 = width */
     for (size_t r0 = 0; r0 <= height; r0++) {
         const uint64_t *U = t->bits + r0 * S, *D = U + S, *V = t->seen + r0 * S;
-/* bit j: the square whose top-left corner is bit j; its bottom-right
- * segment: cases 8 and 9 (bottom-right set, top-right and bottom-left
- * clear) and 7 (all but bottom-right set) */
-#define RIGHT(X, k) ((X)[k] >> 1 | (X)[(k) + 1] << 63) /* the right-hand corners */
-#define TOP(k) ((~RIGHT(U, k) & ~D[k] & RIGHT(D, k)) | (U[k] & RIGHT(U, k) & D[k] & ~RIGHT(D, k)))
-        size_t k = 0;
-        for (; k + 8 <= kmax + 1; k += 8) {
-            uint64_t any = 0;
-            for (size_t i = 0; i < 8; i++)
-                any |= TOP(k + i) & ~V[k + i];
-            if (any)
-                break;
-        }
-        for (; k <= kmax; k++) {
-            const uint64_t top = TOP(k);
-            for (uint64_t cand = top & ~V[k]; cand; cand = top & ~V[k]) { /* not traced yet */
-                const unsigned j = (unsigned)__builtin_ctzll(cand);
-                const unsigned e = (RIGHT(U, k) >> j & 1) ? R_ : B_; /* 7: right to bottom; 8, 9: bottom to right */
-                const int rc = trace(t, (uint32_t)r0, (uint32_t)(64 * k + j - 63), e);
-                if (rc != 1)
-                    return rc;
-                if (!(V[k] >> j & 1)) /* the trace passes its first segment */
-                    return -1;
+        for (size_t k = 0; k < kend; k += 4) {
+            u64x4 u, un, d, dn, v; /* no function returns one: not an ABI without AVX */
+            memcpy(&u, U + k, sizeof u), memcpy(&un, U + k + 1, sizeof un);
+            memcpy(&d, D + k, sizeof d), memcpy(&dn, D + k + 1, sizeof dn), memcpy(&v, V + k, sizeof v);
+            const u64x4 c = SCAN_TOPS(u, un, d, dn) & ~v;
+            if (!((c[0] | c[1]) | (c[2] | c[3])))
+                continue;
+            for (size_t w = k; w < k + 4; w++) {
+                const uint64_t top = SCAN_TOPS(U[w], U[w + 1], D[w], D[w + 1]);
+                for (uint64_t cand = top & ~V[w]; cand; cand = top & ~V[w]) { /* not traced yet */
+                    const unsigned j = (unsigned)__builtin_ctzll(cand);
+                    const unsigned tr = (unsigned)((j == 63 ? U[w + 1] : U[w] >> (j + 1)) & 1); /* top-right */
+                    /* 7: right to bottom; 8, 9: bottom to right */
+                    const int rc = trace(t, (uint32_t)r0, (uint32_t)(64 * w + j - 63), tr ? R_ : B_);
+                    if (rc != 1)
+                        return rc;
+                    if (!(V[w] >> j & 1)) /* the trace passes its first segment */
+                        return -1;
+                }
             }
         }
-#undef TOP
-#undef RIGHT
     }
     return 1;
 }
+#undef SCAN_TOPS
 
 /* ---- polygons ---- */
 
@@ -403,10 +411,10 @@ static int emit(tracer *t, const contour *f)
      * so it is never the first maximum and that pass would drop it
      * anyway: every split, and so the result, is unchanged. */
     const int prune = !raw && o->max_points > 0 && (int64_t)(m + 1) > o->max_points && o->max_refinements > 0;
-    size_t n = 0;
     uint64_t area2 = 0;      /* twice the signed area in doubled units, mod 2^64 */
     uint32_t pr = 0, pc = 0; /* the previous point, doubled */
     uint32_t dr = 0, dc = 0; /* the step into it (mod 2^32) */
+    size_t n = 0;
     const size_t drop = (size_t)prune;
     for (size_t i = 0, j = last + 1 == m ? 0 : last + 1; i <= m; i++) {
         const uint32_t r2 = (uint32_t)(cyc[j] >> 32), c2 = (uint32_t)cyc[j];
@@ -417,7 +425,7 @@ static int emit(tracer *t, const contour *f)
         area2 += (uint64_t)pc * (uint64_t)(int64_t)(int32_t)sr - (uint64_t)pr * (uint64_t)(int64_t)(int32_t)sc;
         /* the previous point is inside a straight run: overwritten (no
          * branch: which points are is unpredictable) */
-        n -= drop & (n >= 2) & (sr == dr) & (sc == dc);
+        n -= drop & (sr == dr) & (sc == dc) & (i >= 2);
         dr = sr, dc = sc;
         vr[n] = r2 * 0.5, vc[n] = c2 * 0.5;
         n++;
@@ -539,7 +547,7 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     memset(&t, 0, sizeof t);
     t.ar.a = o->alloc ? o->alloc : &cvhp__default_allocator;
     const size_t mw = (width + 63) / 64;
-    t.S = mw + 2;
+    t.S = ((mw + 4) & ~(size_t)3) + 1; /* the scan reads words [0, kend] of a row, kend a multiple of 4 */
     cvhp_status st = CVHP_OK;
     size_t nbits, squares;
     /* the bits and the marks, and a bound on the points: two segments per
@@ -564,7 +572,9 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     memset(t.bits, 0, t.S * sizeof *t.bits); /* the top padding */
     for (size_t r = 0; r < height; r++) {
         uint64_t *row = t.bits + (r + 1) * t.S;
-        row[0] = 0, row[mw + 1] = 0; /* the left and right padding */
+        row[0] = 0; /* the left and right padding */
+        for (size_t k = mw + 1; k < t.S; k++)
+            row[k] = 0;
         if (thr_bits)
             thr_bits(src->f + r * width, width, src->thr, row + 1);
         else
