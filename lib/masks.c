@@ -399,8 +399,6 @@ static int emit(tracer *t, const contour *f)
     const cvhp_mask_options *o = t->o;
     cvhp_polygons *p = t->p;
     const size_t at = p->start[p->n], m = f->m, last = f->last;
-    if (!grow(&t->ar, (void **)&t->v, &t->v_cap, 3 * (m + 1), sizeof *t->v))
-        return 0;
     const uint64_t *cyc = t->cyc + f->start;
     double *vr = t->v, *vc = vr + m + 1, *lvl = vc + m + 1; /* (row, col) */
     const int pixels = (o->flags & CVHP_POLY_PIXELS) != 0, raw = (o->flags & CVHP_POLY_RAW) != 0;
@@ -604,6 +602,13 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
         goto done;
     }
     t.p->start[0] = 0;
+    size_t big = 0; /* the largest contour: the scratch for one at a time */
+    for (size_t f = 0; f < t.nc; f++)
+        big = t.cs[f].m > big ? t.cs[f].m : big;
+    if (!grow(&t.ar, (void **)&t.v, &t.v_cap, 3 * (big + 1), sizeof *t.v)) {
+        st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
+        goto done;
+    }
     for (size_t f = 0; f < t.nc; f++)
         if (!emit(&t, &t.cs[f])) {
             st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate the polygons", fn);
