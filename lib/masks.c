@@ -156,7 +156,8 @@ typedef struct {
     struct cvhp_polygons *p;
     size_t startcap, xycap, holecap;
     double *v; /* the contour being simplified: rows, columns, levels (rdp) */
-    size_t v_cap;
+    uint64_t *pk; /* and packed, before */
+    size_t v_cap, pk_cap;
     cvhp__rdp_far_fn far;
 } tracer;
 
@@ -387,6 +388,24 @@ static void rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t a
     }
 }
 
+/* Appends the points src[0, len) to pk[0, n), overwriting the last one
+ * when it is inside a straight run (the step into it is the step out of
+ * it) and drop is 1; the new n. No branch: which points are is
+ * unpredictable. */
+static inline size_t prune_run(const uint64_t *src, size_t len, uint64_t *pk, size_t n, uint64_t *prev,
+                               uint64_t *step, uint64_t drop)
+{
+    uint64_t p = *prev, s = *step;
+    for (size_t i = 0; i < len; i++) {
+        const uint64_t cur = src[i], d = cur - p;
+        n -= drop & (d == s);
+        pk[n++] = cur;
+        p = cur, s = d;
+    }
+    *prev = p, *step = s;
+    return n;
+}
+
 /* whether the pass at tolerance eps keeps a point whose smallest distance
  * on its path of splits is lvl (rdp splits where the distance is > eps) */
 static inline int kept_by_pass(double lvl, int eps) { return lvl > eps; }
@@ -401,6 +420,7 @@ static int emit(tracer *t, const contour *f)
     const size_t at = p->start[p->n], m = f->m, last = f->last;
     const uint64_t *cyc = t->cyc + f->start;
     double *vr = t->v, *vc = vr + m + 1, *lvl = vc + m + 1; /* (row, col) */
+    uint64_t *pk = t->pk;
     const int pixels = (o->flags & CVHP_POLY_PIXELS) != 0, raw = (o->flags & CVHP_POLY_RAW) != 0;
     /* When the tolerance-0 pass will run, a point in the middle of a
      * straight run (the step into it equals the step out of it: the
@@ -409,24 +429,26 @@ static int emit(tracer *t, const contour *f)
      * so it is never the first maximum and that pass would drop it
      * anyway: every split, and so the result, is unchanged. */
     const int prune = !raw && o->max_points > 0 && (int64_t)(m + 1) > o->max_points && o->max_refinements > 0;
-    uint64_t area2 = 0;      /* twice the signed area in doubled units, mod 2^64 */
-    uint32_t pr = 0, pc = 0; /* the previous point, doubled */
-    uint32_t dr = 0, dc = 0; /* the step into it (mod 2^32) */
-    size_t n = 0;
-    const size_t drop = (size_t)prune;
-    for (size_t i = 0, j = last + 1 == m ? 0 : last + 1; i <= m; i++) {
-        const uint32_t r2 = (uint32_t)(cyc[j] >> 32), c2 = (uint32_t)cyc[j];
-        if (++j == m)
-            j = 0;
-        const uint32_t sr = r2 - pr, sc = c2 - pc;
-        /* x_{i-1} y_i - x_i y_{i-1} = x_{i-1} (y_i - y_{i-1}) - y_{i-1} (x_i - x_{i-1}); 0 for i = 0 */
+    /* the contour in order, packed (the packed difference of two points is
+     * the same for the same step, and only then), the inside points of
+     * straight runs overwritten */
+    const size_t s0 = last + 1 == m ? 0 : last + 1;
+    uint64_t prev = cyc[s0], step = 0; /* no step is 0: the second point stays */
+    size_t n = 1;
+    pk[0] = prev;
+    n = prune_run(cyc + s0 + 1, m - s0 - 1, pk, n, &prev, &step, (uint64_t)prune);
+    n = prune_run(cyc, s0, pk, n, &prev, &step, (uint64_t)prune);
+    n = prune_run(cyc + s0, 1, pk, n, &prev, &step, (uint64_t)prune); /* closed */
+    /* as doubles; and twice the signed area in doubled units, mod 2^64 (a
+     * point dropped is on the line between its neighbours: the sum is the
+     * same without it) */
+    uint64_t area2 = 0;
+    uint32_t pr = (uint32_t)(pk[0] >> 32), pc = (uint32_t)pk[0];
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t r2 = (uint32_t)(pk[i] >> 32), c2 = (uint32_t)pk[i], sr = r2 - pr, sc = c2 - pc;
+        /* x_{i-1} y_i - x_i y_{i-1} = x_{i-1} (y_i - y_{i-1}) - y_{i-1} (x_i - x_{i-1}) */
         area2 += (uint64_t)pc * (uint64_t)(int64_t)(int32_t)sr - (uint64_t)pr * (uint64_t)(int64_t)(int32_t)sc;
-        /* the previous point is inside a straight run: overwritten (no
-         * branch: which points are is unpredictable) */
-        n -= drop & (sr == dr) & (sc == dc) & (i >= 2);
-        dr = sr, dc = sc;
-        vr[n] = r2 * 0.5, vc[n] = c2 * 0.5;
-        n++;
+        vr[i] = r2 * 0.5, vc[i] = c2 * 0.5;
         pr = r2, pc = c2;
     }
     /* Cumulative simplification, tolerances 0, 1, 2, ... while there are
@@ -605,7 +627,8 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     size_t big = 0; /* the largest contour: the scratch for one at a time */
     for (size_t f = 0; f < t.nc; f++)
         big = t.cs[f].m > big ? t.cs[f].m : big;
-    if (!grow(&t.ar, (void **)&t.v, &t.v_cap, 3 * (big + 1), sizeof *t.v)) {
+    if (!grow(&t.ar, (void **)&t.v, &t.v_cap, 3 * (big + 1), sizeof *t.v) ||
+        !grow(&t.ar, (void **)&t.pk, &t.pk_cap, big + 1, sizeof *t.pk)) {
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
         goto done;
     }
@@ -622,6 +645,7 @@ done:
     cvhp__free(t.ar.a, t.cyc);
     cvhp__free(t.ar.a, t.cs);
     cvhp__free(t.ar.a, t.v);
+    cvhp__free(t.ar.a, t.pk);
     return st;
 }
 
