@@ -139,11 +139,15 @@ typedef struct {
      * r0 of seen: its bottom-right segment is traced */
     uint64_t *seen;
     size_t S;
-    /* [case * 4 + entry edge]: 0 when no segment starts on that edge, else
-     * the edge it enters the next square by (bits 0-1), second segment
-     * (bit 2), 8, a bottom-right segment (16), and the step to the next
-     * square's bit (bits 8-63, signed) */
-    int64_t step[64];
+    /* [case * 4 + entry edge]: in next, 0 when no segment starts on that
+     * edge, else the edge it enters the next square by (bits 0-1), second
+     * segment (bit 2), 8, a bottom-right segment (16), and the step to the
+     * next square's bit (bits 8-63, signed); in vec, the segment as a packed
+     * point difference */
+    struct {
+        int64_t next;
+        uint64_t vec;
+    } step[64];
     /* the points of every contour, (2 r0) << 32 | 2 c0 in padded
      * coordinates; at most vmax, two per square */
     uint64_t *cyc;
@@ -161,16 +165,19 @@ typedef struct {
     cvhp__rdp_far_fn far;
 } tracer;
 
-static void step_table(int64_t step[64], int64_t rowbits)
+static void step_table(tracer *t, int64_t rowbits)
 {
-    memset(step, 0, 64 * sizeof *step);
+    memset(t->step, 0, sizeof t->step);
     const int64_t delta[4] = {-rowbits, -1, rowbits, 1}; /* the square across each edge */
     for (unsigned sq = 1; sq < 15; sq++) {
         const unsigned e = seg_table[sq];
         for (unsigned second = 0; second <= (e >> 4 & 1); second++) {
             const unsigned from = e >> 5 * second & 3, to = e >> (5 * second + 2) & 3;
             const unsigned top = from + to == B_ + R_ ? 16 : 0; /* the pair {B, R} */
-            step[sq * 4 + from] = (int64_t)(top | 8 | second << 2 | (to ^ 2)) + delta[to] * 256;
+            t->step[sq * 4 + from].next = (int64_t)(top | 8 | second << 2 | (to ^ 2)) + delta[to] * 256;
+            /* (r, c) packed as r << 32 | c: a difference mod 2^64 */
+            t->step[sq * 4 + from].vec = ((uint64_t)CROSS_R2[to] - CROSS_R2[from]) * ((uint64_t)1 << 32) +
+                                         ((uint64_t)CROSS_C2[to] - CROSS_C2[from]);
         }
     }
 }
@@ -178,18 +185,17 @@ static void step_table(int64_t step[64], int64_t rowbits)
 /* Follows the cycle through the segment leaving edge e of square (r0, c0)
  * back to it, and appends it to the contours. 0: out of memory; -1: it
  * does not close (a bug). The square is tracked by its bit's place in the
- * matrix, so a step is two loads, a table entry and an add; (r0, c0)
- * follow beside it for the points. */
+ * matrix, so a step is two loads, a table entry and an add; the point, a
+ * packed (2 r, 2 c), follows by the entry's segment. */
 static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
 {
-    static const uint32_t DR[4] = {1, 0, (uint32_t)-1, 0}, DC[4] = {0, 1, 0, (uint32_t)-1}; /* by entry edge */
     const unsigned char *bytes = (const unsigned char *)t->bits;
     const size_t rowbytes = 8 * t->S;
     size_t pos = r0 * 64 * t->S + c0 + 63;
     const size_t home = 4 * pos + e, m0 = t->nv;
     uint64_t *cyc = t->cyc + m0;
     size_t m = 0, last = 0;
-    uint64_t best = 0;
+    uint64_t best = 0, pt = (uint64_t)(2 * r0 + CROSS_R2[e]) << 32 | (2 * c0 + CROSS_C2[e]);
     do {
         if (m0 + m == t->vcap) {
             if (m0 + m >= t->vmax) /* more points than segments */
@@ -208,11 +214,12 @@ static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
         memcpy(&b, q + rowbytes, sizeof b);
         const unsigned sh = (unsigned)(pos & 7);
         const unsigned sq = (unsigned)(a >> sh & 3) | (unsigned)(b >> sh & 3) << 2;
-        const int64_t st = t->step[sq * 4 + e];
+        const int64_t st = t->step[sq * 4 + e].next;
         if (!(st & 8))
             return -1;
         const unsigned second = (unsigned)(st >> 2 & 1);
-        cyc[m] = (uint64_t)(2 * r0 + CROSS_R2[e]) << 32 | (2 * c0 + CROSS_C2[e]);
+        cyc[m] = pt;
+        pt += t->step[sq * 4 + e].vec;
         const uint64_t key = 2 * (uint64_t)pos + second; /* the visiting order */
         if (key >= best)
             best = key, last = m;
@@ -221,7 +228,6 @@ static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
         m++;
         pos += (size_t)(st >> 8);
         e = (unsigned)(st & 3);
-        r0 += DR[e], c0 += DC[e];
     } while (4 * pos + e != home);
     if (!grow(&t->ar, (void **)&t->cs, &t->ccap, t->nc + 1, sizeof *t->cs))
         return 0;
@@ -586,7 +592,7 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     }
     t.seen = t.bits + (height + 2) * t.S;
     memset(t.seen, 0, (height + 1) * t.S * sizeof *t.seen);
-    step_table(t.step, (int64_t)(64 * t.S));
+    step_table(&t, (int64_t)(64 * t.S));
     cvhp__threshold_bits_fn thr_bits = src->f ? cvhp__pick_threshold_bits() : NULL;
     cvhp__nonzero_bits_fn nz_bits = src->f ? NULL : cvhp__pick_nonzero_bits();
     memset(t.bits, 0, t.S * sizeof *t.bits); /* the top padding */
