@@ -494,7 +494,9 @@ static int emit(tracer *t, const contour *f)
             xy[2 * i] = vc[i] - 1, xy[2 * i + 1] = vr[i] - 1;
             continue;
         }
-        const double x = ceil(vc[i]) - 1, y = ceil(vr[i]) - 1;
+        /* ceil(v) - 1 of a half-integer v >= 0.5 (libm's ceil is a call on
+         * baseline x86-64): (2v + 1) / 2 - 1 in integers, exact */
+        const double x = (double)(((uint64_t)(2 * vc[i]) + 1) / 2) - 1, y = (double)(((uint64_t)(2 * vr[i]) + 1) / 2) - 1;
         xy[2 * i] = pixels ? x : x / (double)t->width;
         xy[2 * i + 1] = pixels ? y : y / (double)t->height;
     }
