@@ -130,6 +130,14 @@ def masks(rng):
     m[4:8, 9] = 1
     m[8:11, 3:10] = 1
     out.append(("integer_distances", m))
+    # noise in bands around the 64-column words of the bit rows (squares at
+    # bit 63 take their right-hand corners from the next word)
+    for w in (200, 257):
+        m = np.zeros((12, w), np.uint8)
+        for c in range(64, w + 8, 64):
+            band = slice(c - 8, min(c + 8, w))
+            m[:, band] = rng.random((12, band.stop - band.start)) > 0.45
+        out.append((f"word_edges_{w}", m))
     out.append(("full", np.ones((5, 8), np.uint8)))
     out.append(("empty", np.zeros((5, 8), np.uint8)))
     out.append(("one_by_one", np.ones((1, 1), np.uint8)))
