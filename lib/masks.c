@@ -252,8 +252,9 @@ typedef uint64_t u64x4 __attribute__((vector_size(32)));
 /* Visits the squares in order, 256 at a time from the bit words, and
  * traces each cycle at its first segment: the first bottom-right segment
  * not traced yet. Almost every word has none. The rows' words past the
- * last square are zero, up to a multiple of 4 (t->S). */
-static int scan(tracer *t, size_t height, size_t width)
+ * last square are zero, up to a multiple of 4 (t->S). Inlined into a plain
+ * and an AVX2 build (one register for the four words). */
+static inline __attribute__((always_inline)) int scan_rows(tracer *t, size_t height, size_t width)
 {
     const size_t S = t->S, kend = ((width + 63) / 64 + 4) & ~(size_t)3; /* past the word of square c0 = width */
     for (size_t r0 = 0; r0 <= height; r0++) {
@@ -283,6 +284,23 @@ static int scan(tracer *t, size_t height, size_t width)
     return 1;
 }
 #undef SCAN_TOPS
+
+#if CVHP_HAVE_AVX2 && defined(__x86_64__)
+__attribute__((target("avx2"))) static int scan_avx2(tracer *t, size_t height, size_t width)
+{
+    return scan_rows(t, height, width);
+}
+#endif
+
+static int scan(tracer *t, size_t height, size_t width)
+{
+#if CVHP_HAVE_AVX2 && defined(__x86_64__)
+    const cvhp_isa isa = cvhp__isa();
+    if (isa >= CVHP_ISA_AVX2 && isa <= CVHP_ISA_AVX512)
+        return scan_avx2(t, height, width);
+#endif
+    return scan_rows(t, height, width);
+}
 
 /* ---- polygons ---- */
 
