@@ -27,7 +27,8 @@ static int grow(arena *ar, void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return 1;
-    size_t nc = *cap ? *cap : 64;
+    /* a first reservation is taken as asked (it is often exact), growth doubles */
+    size_t nc = *cap ? *cap : need > 64 ? need : 64;
     while (nc < need)
         nc *= 2;
     size_t bytes;
@@ -149,9 +150,11 @@ typedef struct {
         uint64_t vec;
     } step[64];
     /* the points of every contour, (2 r0) << 32 | 2 c0 in padded
-     * coordinates; at most vmax, two per square */
+     * coordinates; at most vmax, two per square. In the call's scratch
+     * block until they outgrow it (cyc_owned then). */
     uint64_t *cyc;
     size_t nv, vcap, vmax;
+    int cyc_owned;
     contour *cs;
     size_t nc, ccap;
     /* then each contour is simplified and appended to the polygons */
@@ -182,6 +185,20 @@ static void step_table(tracer *t, int64_t rowbits)
     }
 }
 
+/* Room for need points; out of the scratch block, into memory of their own */
+static int grow_points(tracer *t, size_t need)
+{
+    if (t->cyc_owned)
+        return grow(&t->ar, (void **)&t->cyc, &t->vcap, need, sizeof *t->cyc);
+    uint64_t *old = t->cyc, *q = NULL;
+    size_t cap = 0;
+    if (!grow(&t->ar, (void **)&q, &cap, need > 2 * t->vcap ? need : 2 * t->vcap, sizeof *q))
+        return 0;
+    memcpy(q, old, t->vcap * sizeof *q);
+    t->cyc = q, t->vcap = cap, t->cyc_owned = 1;
+    return 1;
+}
+
 /* Follows the cycle through the segment leaving edge e of square (r0, c0)
  * back to it, and appends it to the contours. 0: out of memory; -1: it
  * does not close (a bug). The square is tracked by its bit's place in the
@@ -200,7 +217,7 @@ static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
         if (m0 + m == t->vcap) {
             if (m0 + m >= t->vmax) /* more points than segments */
                 return -1;
-            if (!grow(&t->ar, (void **)&t->cyc, &t->vcap, m0 + m + 1, sizeof *t->cyc))
+            if (!grow_points(t, m0 + m + 1))
                 return 0;
             cyc = t->cyc + m0;
         }
@@ -595,21 +612,26 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     const size_t mw = (width + 63) / 64;
     t.S = ((mw + 4) & ~(size_t)3) + 1; /* the scan reads words [0, kend] of a row, kend a multiple of 4 */
     cvhp_status st = CVHP_OK;
-    size_t nbits, squares;
-    /* the bits and the marks, and a bound on the points: two segments per
-     * square at most */
+    size_t nbits, squares, words;
+    /* One scratch block (one large allocation a call: the system allocator
+     * then recycles it rather than mapping fresh pages each time): the bits
+     * and the marks, then room for a typical boundary's points. And a bound
+     * on the points: two segments per square at most. */
+    const size_t points0 = 8 * (height + width) + 1024;
     if (!cvhp__mul_size(2 * height + 3, t.S, &nbits) || !cvhp__mul_size(height + 1, width + 1, &squares) ||
-        !cvhp__mul_size(squares, 2, &t.vmax) || !cvhp__mul_size(nbits, sizeof *t.bits, &nbits)) {
+        !cvhp__mul_size(squares, 2, &t.vmax) || nbits + points0 < nbits ||
+        !cvhp__mul_size(nbits + points0, sizeof *t.bits, &words)) {
         return cvhp__error(CVHP_ERR_OVERFLOW, "%s: the %zux%zu mask's bit planes overflow", fn, height, width);
     }
     t.o = o, t.height = height, t.width = width;
     t.far = cvhp__pick_rdp_far();
-    t.bits = cvhp__alloc(t.ar.a, nbits);
-    /* the points, presized for a typical boundary so they rarely grow */
-    if (t.bits == NULL || !grow(&t.ar, (void **)&t.cyc, &t.vcap, 4 * (height + width), sizeof *t.cyc)) {
+    uint64_t *block = cvhp__alloc(t.ar.a, words);
+    if (block == NULL) {
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
         goto done;
     }
+    t.bits = block;
+    t.cyc = block + nbits, t.vcap = points0;
     t.seen = t.bits + (height + 2) * t.S;
     memset(t.seen, 0, (height + 1) * t.S * sizeof *t.seen);
     step_table(&t, (int64_t)(64 * t.S));
@@ -633,10 +655,7 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
                      : cvhp__error(CVHP_ERR_INTERNAL, "%s: a contour does not close", fn);
         goto done;
     }
-    /* the bits are done with: their memory can take the polygons, sized
-     * exactly but for the simplified points */
-    cvhp__free(t.ar.a, t.bits);
-    t.bits = NULL;
+    /* the polygons, sized exactly but for the simplified points */
     t.p = cvhp__alloc(t.ar.a, sizeof *t.p);
     if (t.p != NULL) {
         memset(t.p, 0, sizeof *t.p);
@@ -653,8 +672,11 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     size_t big = 0; /* the largest contour: the scratch for one at a time */
     for (size_t f = 0; f < t.nc; f++)
         big = t.cs[f].m > big ? t.cs[f].m : big;
-    if (!grow(&t.ar, (void **)&t.v, &t.v_cap, 3 * (big + 1), sizeof *t.v) ||
-        !grow(&t.ar, (void **)&t.pk, &t.pk_cap, big + 1, sizeof *t.pk)) {
+    if (4 * (big + 1) <= nbits) { /* in the block: the bits are done with */
+        t.v = (double *)(void *)block;
+        t.pk = block + 3 * (big + 1);
+    } else if (!grow(&t.ar, (void **)&t.v, &t.v_cap, 3 * (big + 1), sizeof *t.v) ||
+               !grow(&t.ar, (void **)&t.pk, &t.pk_cap, big + 1, sizeof *t.pk)) {
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
         goto done;
     }
@@ -667,11 +689,12 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     t.p = NULL;
 done:
     cvhp_polygons_free(t.p);
-    cvhp__free(t.ar.a, t.bits);
-    cvhp__free(t.ar.a, t.cyc);
+    if (t.cyc_owned)
+        cvhp__free(t.ar.a, t.cyc);
+    if (t.v_cap) /* not in the block */
+        cvhp__free(t.ar.a, t.v), cvhp__free(t.ar.a, t.pk);
     cvhp__free(t.ar.a, t.cs);
-    cvhp__free(t.ar.a, t.v);
-    cvhp__free(t.ar.a, t.pk);
+    cvhp__free(t.ar.a, block);
     return st;
 }
 
