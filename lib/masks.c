@@ -531,7 +531,7 @@ static int emit(tracer *t, const contour *f)
         }
         /* ceil(v) - 1 of a half-integer v >= 0.5 (libm's ceil is a call on
          * baseline x86-64): (2v + 1) / 2 - 1 in integers, exact */
-        const double x = (double)(((uint64_t)(2 * vc[i]) + 1) / 2) - 1, y = (double)(((uint64_t)(2 * vr[i]) + 1) / 2) - 1;
+        const double x = (double)(((int64_t)(2 * vc[i]) + 1) / 2) - 1, y = (double)(((int64_t)(2 * vr[i]) + 1) / 2) - 1;
         xy[2 * i] = pixels ? x : x / (double)t->width;
         xy[2 * i + 1] = pixels ? y : y / (double)t->height;
     }
