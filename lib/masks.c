@@ -140,15 +140,20 @@ typedef struct {
      * r0 of seen: its bottom-right segment is traced */
     uint64_t *seen;
     size_t S;
-    /* [case * 4 + entry edge]: in next, 0 when no segment starts on that
-     * edge, else the edge it enters the next square by (bits 0-1), second
-     * segment (bit 2), 8, a bottom-right segment (16), and the step to the
-     * next square's bit (bits 8-63, signed); in vec, the segment as a packed
-     * point difference */
+    /* The walks' tables, [case * 4 + edge]: forwards for the segment that
+     * starts on the edge, backwards for the one that ends on it. A walk's
+     * state is 4 x its square's bit place + that edge; adv moves it to the
+     * next segment's (the square across the segment's far end), vec moves
+     * the point (a packed (2r, 2c), mod 2^64); fl: 8 a segment is there, 4
+     * it is a saddle's second, 16 it joins the bottom and right edges. */
     struct {
-        int64_t next;
+        int64_t adv;
         uint64_t vec;
-    } step[64];
+    } fwd[64], bwd[64];
+    uint8_t ffl[64], bfl[64];
+    int64_t delta[4];  /* the step to the square across each edge */
+    uint64_t *bcyc;    /* the points a backward walk meets, in its order */
+    size_t bcap;
     /* the points of every contour, (2 r0) << 32 | 2 c0 in padded
      * coordinates; at most vmax, two per square. In the call's scratch
      * block until they outgrow it (cyc_owned then). */
@@ -170,17 +175,22 @@ typedef struct {
 
 static void step_table(tracer *t, int64_t rowbits)
 {
-    memset(t->step, 0, sizeof t->step);
-    const int64_t delta[4] = {-rowbits, -1, rowbits, 1}; /* the square across each edge */
+    memset(t->fwd, 0, sizeof t->fwd), memset(t->bwd, 0, sizeof t->bwd);
+    memset(t->ffl, 0, sizeof t->ffl), memset(t->bfl, 0, sizeof t->bfl);
+    int64_t *const delta = t->delta; /* the square across each edge */
+    delta[T_] = -rowbits, delta[L_] = -1, delta[B_] = rowbits, delta[R_] = 1;
     for (unsigned sq = 1; sq < 15; sq++) {
         const unsigned e = seg_table[sq];
         for (unsigned second = 0; second <= (e >> 4 & 1); second++) {
             const unsigned from = e >> 5 * second & 3, to = e >> (5 * second + 2) & 3;
-            const unsigned top = from + to == B_ + R_ ? 16 : 0; /* the pair {B, R} */
-            t->step[sq * 4 + from].next = (int64_t)(top | 8 | second << 2 | (to ^ 2)) + delta[to] * 256;
+            const uint8_t fl = (uint8_t)((from + to == B_ + R_ ? 16 : 0) | 8 | second << 2); /* 16: the pair {B, R} */
             /* (r, c) packed as r << 32 | c: a difference mod 2^64 */
-            t->step[sq * 4 + from].vec = ((uint64_t)CROSS_R2[to] - CROSS_R2[from]) * ((uint64_t)1 << 32) +
-                                         ((uint64_t)CROSS_C2[to] - CROSS_C2[from]);
+            const uint64_t vec = ((uint64_t)CROSS_R2[to] - CROSS_R2[from]) * ((uint64_t)1 << 32) +
+                                 ((uint64_t)CROSS_C2[to] - CROSS_C2[from]);
+            t->fwd[sq * 4 + from].adv = 4 * delta[to] + (int64_t)(to ^ 2) - (int64_t)from;
+            t->fwd[sq * 4 + from].vec = vec, t->ffl[sq * 4 + from] = fl;
+            t->bwd[sq * 4 + to].adv = 4 * delta[from] + (int64_t)(from ^ 2) - (int64_t)to;
+            t->bwd[sq * 4 + to].vec = (uint64_t)0 - vec, t->bfl[sq * 4 + to] = fl;
         }
     }
 }
@@ -199,60 +209,94 @@ static int grow_points(tracer *t, size_t need)
     return 1;
 }
 
+/* The case of the square whose top-left corner is bit pos of the matrix,
+ * rows rowbytes apart */
+static inline unsigned square_case(const unsigned char *bytes, size_t rowbytes, size_t pos)
+{
+    const unsigned char *q = bytes + (pos >> 3);
+    uint64_t a, b;
+    memcpy(&a, q, sizeof a);
+    memcpy(&b, q + rowbytes, sizeof b);
+    const unsigned sh = (unsigned)(pos & 7);
+    return (unsigned)(a >> sh & 3) | (unsigned)(b >> sh & 3) << 2;
+}
+
+/* One step of a walk (W: f or b, its table; CHECK: whether the other walk
+ * may already have taken the segment, i.e. its last point is this one's
+ * next): the point recorded, the last segment in visiting order noted, a
+ * bottom-right segment marked for the scan. */
+#define WALK_STEP(W, TAB, FL, out, n, q, k, best, last, CHECK)                          \
+    do {                                                                                \
+        const unsigned i_ = square_case(bytes, rowbytes, k >> 2) * 4 + (unsigned)(k & 3); \
+        const unsigned fl_ = t->FL[i_];                                                 \
+        if (!(fl_ & 8))                                                                 \
+            return -1;                                                                  \
+        CHECK;                                                                          \
+        const uint64_t key_ = (k >> 2) * 2 + (fl_ >> 2 & 1); /* the visiting order */  \
+        if (key_ >= best)                                                               \
+            best = key_, last = n;                                                      \
+        if (fl_ & 16)                                                                   \
+            t->seen[k >> 8] |= (uint64_t)1 << (k >> 2 & 63);                            \
+        k += (size_t)t->TAB[i_].adv;                                                    \
+        W##_RECORD(out, n, q, t->TAB[i_].vec);                                          \
+    } while (0)
+/* forwards the point is where the segment starts, backwards where it ends */
+#define f_RECORD(out, n, q, vec) (out[n++] = q, q += vec)
+#define b_RECORD(out, n, q, vec) (q += vec, out[n++] = q)
+
 /* Follows the cycle through the segment leaving edge e of square (r0, c0)
- * back to it, and appends it to the contours. 0: out of memory; -1: it
- * does not close (a bug). The square is tracked by its bit's place in the
- * matrix, so a step is two loads, a table entry and an add; the point, a
- * packed (2 r, 2 c), follows by the entry's segment. */
+ * and appends it to the contours. 0: out of memory; -1: it does not close
+ * (a bug). A step is a chain of dependent loads: the square's bits, then
+ * its table entry, and only then is the next square known. So the cycle is
+ * walked from both ends at once, forwards from that segment and backwards
+ * from the one before it, until one reaches the other's last point: two
+ * independent chains (kept few and in registers: the state is one word). */
 static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
 {
-    const unsigned char *bytes = (const unsigned char *)t->bits;
-    const size_t rowbytes = 8 * t->S;
-    size_t pos = r0 * 64 * t->S + c0 + 63;
-    const size_t home = 4 * pos + e, m0 = t->nv;
-    uint64_t *cyc = t->cyc + m0;
-    size_t m = 0, last = 0;
-    uint64_t best = 0, pt = (uint64_t)(2 * r0 + CROSS_R2[e]) << 32 | (2 * c0 + CROSS_C2[e]);
-    do {
-        if (m0 + m == t->vcap) {
-            if (m0 + m >= t->vmax) /* more points than segments */
+    const unsigned char *const bytes = (const unsigned char *)t->bits;
+    const size_t rowbytes = 8 * t->S, m0 = t->nv, pos = r0 * 64 * t->S + c0 + 63;
+    size_t kf = 4 * pos + e, kb = 4 * (pos + (size_t)t->delta[e]) + (e ^ 2);
+    uint64_t qf = (uint64_t)(2 * r0 + CROSS_R2[e]) << 32 | (2 * c0 + CROSS_C2[e]), qb = qf;
+    uint64_t *cyc = t->cyc + m0, *bcyc = t->bcyc;
+    size_t room = t->vcap - m0, broom = t->bcap;
+    /* the points each walk has met; where its last segment in visiting
+     * order starts */
+    size_t a = 0, b = 0, lastf = 0, lastb = 0;
+    uint64_t bestf = 0, bestb = 0;
+    WALK_STEP(b, bwd, bfl, bcyc, b, qb, kb, bestb, lastb, (void)0); /* s[-1]: the forward walk has not started */
+    for (;;) {
+        if (a == room || b == broom) { /* rare */
+            if (m0 + a + b >= t->vmax) /* more points than segments */
                 return -1;
-            if (!grow_points(t, m0 + m + 1))
+            if (!grow_points(t, m0 + a + 1) || !grow(&t->ar, (void **)&t->bcyc, &t->bcap, b + 1, sizeof *t->bcyc))
                 return 0;
-            cyc = t->cyc + m0;
+            cyc = t->cyc + m0, bcyc = t->bcyc, room = t->vcap - m0, broom = t->bcap;
         }
-        const unsigned char *q = bytes + (pos >> 3);
-        /* the rows a step up or down will need next: off the chain of
-         * dependent loads the walk is */
-        __builtin_prefetch((const void *)((uintptr_t)q - rowbytes));
-        __builtin_prefetch((const void *)((uintptr_t)q + 2 * rowbytes));
-        uint64_t a, b;
-        memcpy(&a, q, sizeof a);
-        memcpy(&b, q + rowbytes, sizeof b);
-        const unsigned sh = (unsigned)(pos & 7);
-        const unsigned sq = (unsigned)(a >> sh & 3) | (unsigned)(b >> sh & 3) << 2;
-        const int64_t st = t->step[sq * 4 + e].next;
-        if (!(st & 8))
-            return -1;
-        const unsigned second = (unsigned)(st >> 2 & 1);
-        cyc[m] = pt;
-        pt += t->step[sq * 4 + e].vec;
-        const uint64_t key = 2 * (uint64_t)pos + second; /* the visiting order */
-        if (key >= best)
-            best = key, last = m;
-        if (st & 16)
-            t->seen[pos >> 6] |= (uint64_t)1 << (pos & 63);
-        m++;
-        pos += (size_t)(st >> 8);
-        e = (unsigned)(st & 3);
-    } while (4 * pos + e != home);
+        WALK_STEP(f, fwd, ffl, cyc, a, qf, kf, bestf, lastf, if (qf == qb) goto met);
+        WALK_STEP(b, bwd, bfl, bcyc, b, qb, kb, bestb, lastb,
+                  if (qb + t->bwd[i_].vec == cyc[a - 1]) goto met);
+    }
+met:;
+    /* the cycle from the backward walk's far end: its points reversed, then
+     * the forward walk's */
+    const size_t m = a + b;
+    if (m0 + m > t->vcap && !grow_points(t, m0 + m))
+        return 0;
+    cyc = t->cyc + m0;
+    memmove(cyc + b, cyc, a * sizeof *cyc);
+    for (size_t i = 0; i < b; i++)
+        cyc[b - 1 - i] = bcyc[i];
     if (!grow(&t->ar, (void **)&t->cs, &t->ccap, t->nc + 1, sizeof *t->cs))
         return 0;
-    t->cs[t->nc].start = m0, t->cs[t->nc].m = m, t->cs[t->nc].last = last;
+    t->cs[t->nc].start = m0, t->cs[t->nc].m = m;
+    t->cs[t->nc].last = bestb > bestf ? b - 1 - lastb : b + lastf;
     t->nc++;
     t->nv = m0 + m;
     return 1;
 }
+#undef WALK_STEP
+#undef f_RECORD
+#undef b_RECORD
 
 /* Four words of bits at once (GCC and clang vectors: SSE2 or NEON pairs,
  * or one AVX2 register) */
@@ -635,6 +679,10 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     t.seen = t.bits + (height + 2) * t.S;
     memset(t.seen, 0, (height + 1) * t.S * sizeof *t.seen);
     step_table(&t, (int64_t)(64 * t.S));
+    if (!grow(&t.ar, (void **)&t.bcyc, &t.bcap, 1024, sizeof *t.bcyc)) {
+        st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
+        goto done;
+    }
     cvhp__threshold_bits_fn thr_bits = src->f ? cvhp__pick_threshold_bits() : NULL;
     cvhp__nonzero_bits_fn nz_bits = src->f ? NULL : cvhp__pick_nonzero_bits();
     memset(t.bits, 0, t.S * sizeof *t.bits); /* the top padding */
@@ -694,6 +742,7 @@ done:
     if (t.v_cap) /* not in the block */
         cvhp__free(t.ar.a, t.v), cvhp__free(t.ar.a, t.pk);
     cvhp__free(t.ar.a, t.cs);
+    cvhp__free(t.ar.a, t.bcyc);
     cvhp__free(t.ar.a, block);
     return st;
 }
