@@ -559,9 +559,10 @@ static int emit(tracer *t, const contour *f)
                 count += kept_by_pass(lvl[i], eps);
         }
         size_t w = 0;
-        for (size_t i = 0; i < n; i++)
-            if (kept_by_pass(lvl[i], eps - 1)) /* the last pass run */
-                vr[w] = vr[i], vc[w] = vc[i], w++;
+        for (size_t i = 0; i < n; i++) { /* no branch: which points stay is unpredictable */
+            vr[w] = vr[i], vc[w] = vc[i];
+            w += (size_t)kept_by_pass(lvl[i], eps - 1); /* the last pass run */
+        }
         n = w;
     }
     if (!grow(&t->ar, (void **)&p->xy, &t->xycap, 2 * (at + n), sizeof *p->xy))
