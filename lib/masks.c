@@ -427,12 +427,31 @@ size_t cvhp__rdp_far_scalar(const double *r, const double *c, size_t lo, size_t 
  * is exact in double, and dividing by the same positive number (or taking
  * the square root) keeps the order. The division or root runs once per
  * range, on the maximum, exactly as pldist computes it. */
-/* One RDP pass at tolerance eps over the range [a, b] of the points, whose
+/* pldist(p, a, b) > 1, decided on exact quantities so the split need not
+ * wait for a square root and a division. The vertices are half-integers,
+ * so the cross product cr (a multiple of 1/4) and the squared chord length
+ * L (of 1/4) are exact, and |cr| / sqrt(L) > 1 exactly when cr^2 > L: when
+ * cr^2 > L, cr^2 >= L + 1/16, so the quotient exceeds 1 by a relative
+ * 1 / (32 L) at least, far above the roundings of the root and the
+ * division while L < 2^40 (equal: the root of the square is exact, the
+ * quotient 1). Near the boundary |cr| < 2^20 and cr^2 is exact; far from
+ * it, its rounding cannot cross L. Longer chords take pldist itself. */
+static int beyond_one(double pr, double pc, double ar, double ac, double br, double bc)
+{
+    if (ar == br && ac == bc) /* the squared distance, exact */
+        return (pr - ar) * (pr - ar) + (pc - ac) * (pc - ac) > 1;
+    const double ex = br - ar, ey = bc - ac, L = ex * ex + ey * ey;
+    if (!(L < 0x1p40))
+        return pldist(pr, pc, ar, ac, br, bc) > 1;
+    const double cr = ex * (ac - pc) - ey * (ar - pr);
+    return cr * cr > L;
+}
+
+/* One RDP pass at tolerance 1 over the range [a, b] of the points, whose
  * ends are kept: every point it keeps gets in lvl the smallest distance on
  * its path of splits (dm for the range's own), the others keep 0. Ranges of
  * a few points are searched inline (a call costs more than they do). */
-static void rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t a, size_t b, double dm, double eps,
-                double *lvl)
+static void rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t a, size_t b, double dm, double *lvl)
 {
     struct {
         size_t a, b;
@@ -454,12 +473,12 @@ static void rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t a
                 idx = cvhp__rdp_far_finish(NULL, NULL, 0, r, c, a + 1, b, r[a], c[a], r[b] - r[a], c[b] - c[a]);
             else
                 idx = far(r, c, a + 1, b, r[a], c[a], r[b] - r[a], c[b] - c[a]);
-            double d;
-            if (idx < b && (d = pldist(r[idx], c[idx], r[a], c[a], r[b], c[b])) > eps) {
+            if (idx < b && beyond_one(r[idx], c[idx], r[a], c[a], r[b], c[b])) {
+                const double d = pldist(r[idx], c[idx], r[a], c[a], r[b], c[b]);
                 const double m = d < dm ? d : dm;
                 lvl[idx] = m;
                 if (top == 64) /* very deep: recurse instead */
-                    rdp(far, r, c, idx, b, m, eps, lvl);
+                    rdp(far, r, c, idx, b, m, lvl);
                 else
                     stack[top].a = idx, stack[top].b = b, stack[top].dm = m, top++;
                 b = idx, dm = m; /* then the left part */
@@ -551,7 +570,7 @@ static int emit(tracer *t, const contour *f)
         lvl[0] = lvl[n - 1] = HUGE_VAL;
         for (size_t i = 1; i + 1 < n; i++)
             lvl[i] = 0;
-        rdp(t->far, vr, vc, 0, n - 1, HUGE_VAL, 1.0, lvl);
+        rdp(t->far, vr, vc, 0, n - 1, HUGE_VAL, lvl);
         int eps = 1;
         for (size_t count = n; (int64_t)count > o->max_points && eps < o->max_refinements; eps++) {
             count = 0;
