@@ -104,17 +104,39 @@ int main(int argc, char **argv)
             continue;
         float *m = malloc(h * w * sizeof *m);
         soft_mask(m, h, w, 12);
-        double tr, td, tw;
-        TIME(tr, plain_read(m, h * w));
-        TIME(td, (bad |= cvhp_mask_to_polygons(m, h, w, &o, &p) != CVHP_OK, cvhp_polygons_free(p)));
-        TIME(tw, (bad |= cvhp_mask_to_polygons(m, h, w, &raw, &p) != CVHP_OK, cvhp_polygons_free(p)));
+        /* interleaved, a round at a time, so the three see the same
+         * stretch of a machine whose speed drifts; the ratios are the
+         * medians of each round's */
+        enum { ROUNDS = 31 };
+        double t[3][ROUNDS], q[2][ROUNDS];
+        const int rounds = quick ? 3 : ROUNDS;
+        for (int r = -1; r < rounds; r++) { /* round -1 warms up */
+            double a = now_ms();
+            plain_read(m, h * w);
+            const double tr = now_ms() - a;
+            a = now_ms();
+            bad |= cvhp_mask_to_polygons(m, h, w, &o, &p) != CVHP_OK;
+            cvhp_polygons_free(p);
+            const double td = now_ms() - a;
+            a = now_ms();
+            bad |= cvhp_mask_to_polygons(m, h, w, &raw, &p) != CVHP_OK;
+            cvhp_polygons_free(p);
+            const double tw = now_ms() - a;
+            if (r >= 0)
+                t[0][r] = tr, t[1][r] = td, t[2][r] = tw, q[0][r] = td / tr, q[1][r] = tw / tr;
+        }
+        for (int k = 0; k < 3; k++)
+            qsort(t[k], (size_t)rounds, sizeof t[k][0], cmp_d);
+        for (int k = 0; k < 2; k++)
+            qsort(q[k], (size_t)rounds, sizeof q[k][0], cmp_d);
+        const double tr = t[0][rounds / 2], td = t[1][rounds / 2], tw = t[2][rounds / 2];
         bad |= cvhp_mask_to_polygons(m, h, w, &raw, &p) != CVHP_OK;
         size_t pts = 0;
         for (size_t i = 0; i < cvhp_polygons_count(p); i++)
             pts += cvhp_polygon_points(p, i);
         printf("%-26s read %7.3f ms | polygons %7.3f ms (x%.2f) | find_contours vertices %7.3f ms (x%.2f), "
                "%zu contours, %zu vertices\n",
-               label, tr, td, td / tr, tw, tw / tr, cvhp_polygons_count(p), pts);
+               label, tr, td, q[0][rounds / 2], tw, q[1][rounds / 2], cvhp_polygons_count(p), pts);
         fflush(stdout);
         cvhp_polygons_free(p);
         free(m);
