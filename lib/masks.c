@@ -277,19 +277,19 @@ static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
                   if (qb + t->bwd[i_].vec == cyc[a - 1]) goto met);
     }
 met:;
-    /* the cycle from the backward walk's far end: its points reversed, then
-     * the forward walk's */
+    /* the cycle from the first segment: the forward walk's points, then the
+     * backward walk's reversed (its far end is where the forward walk
+     * stopped) */
     const size_t m = a + b;
     if (m0 + m > t->vcap && !grow_points(t, m0 + m))
         return 0;
     cyc = t->cyc + m0;
-    memmove(cyc + b, cyc, a * sizeof *cyc);
     for (size_t i = 0; i < b; i++)
-        cyc[b - 1 - i] = bcyc[i];
+        cyc[m - 1 - i] = bcyc[i];
     if (!grow(&t->ar, (void **)&t->cs, &t->ccap, t->nc + 1, sizeof *t->cs))
         return 0;
     t->cs[t->nc].start = m0, t->cs[t->nc].m = m;
-    t->cs[t->nc].last = bestb > bestf ? b - 1 - lastb : b + lastf;
+    t->cs[t->nc].last = bestb > bestf ? m - 1 - lastb : lastf;
     t->nc++;
     t->nv = m0 + m;
     return 1;
