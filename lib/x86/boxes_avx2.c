@@ -125,8 +125,8 @@ static inline uint32_t bits32(__m256 a, __m256 b, __m256 c, __m256 d)
 /* _CMP_GT_OQ: NaN is not above the threshold, as the scalar '>' */
 #define GT(p) _mm256_cmp_ps(_mm256_loadu_ps(p), t, _CMP_GT_OQ)
 
-/* 64 pixels per word; the tail goes 8 at a time while it can, then pixel
- * by pixel, into the last word. The mask streams in with a prefetch 4 KB
+/* 64 pixels per word; the last 1-63 pixels make one more word from masked
+ * loads (no read past the row). The mask streams in with a prefetch 4 KB
  * ahead (1 KB for the uint8 kernel), into every cache level: the whole mask
  * is thresholded before the contours are walked, so there is no contour
  * state to keep cached meanwhile (a non-temporal hint was 3-8% slower on
@@ -144,14 +144,19 @@ void cvhp__threshold_bits_avx2(const float *row, size_t width, float thr, uint64
         const uint64_t hi = bits32(GT(p + 32), GT(p + 40), GT(p + 48), GT(p + 56));
         bits[c >> 6] = lo | hi << 32;
     }
-    if (c < width) {
-        uint64_t m = 0;
-        size_t j = 0;
-        for (; c + j + 8 <= width; j += 8)
-            m |= (uint64_t)(unsigned)_mm256_movemask_ps(GT(row + c + j)) << j;
-        for (; c + j < width; j++)
-            m |= (uint64_t)(row[c + j] > thr) << j;
-        bits[c >> 6] = m;
+    if (c < width) { /* the last 1-63 pixels as one word: lanes past the row are not read (masked loads give 0) */
+        const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        const int left = (int)(width - c);
+        const uintptr_t p = (uintptr_t)(row + c);
+        __m256 g[8];
+        for (int k = 0; k < 8; k++) {
+            const __m256i live = _mm256_cmpgt_epi32(_mm256_set1_epi32(left - 8 * k), lane);
+            const __m256 v = _mm256_maskload_ps((const float *)(p + (uintptr_t)(32 * k)), live);
+            /* a lane not read is 0, not above the threshold (>= 0); masked
+             * as well, so that holds for any threshold */
+            g[k] = _mm256_and_ps(_mm256_cmp_ps(v, t, _CMP_GT_OQ), _mm256_castsi256_ps(live));
+        }
+        bits[c >> 6] = bits32(g[0], g[1], g[2], g[3]) | (uint64_t)bits32(g[4], g[5], g[6], g[7]) << 32;
     }
 }
 #undef GT
