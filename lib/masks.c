@@ -729,7 +729,12 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
         memset(t.p, 0, sizeof *t.p);
         t.p->alloc = *t.ar.a;
     }
-    const size_t xy_room = o->flags & CVHP_POLY_RAW ? 2 * (t.nv + t.nc) : 64;
+    /* raw: every point; else each contour ends with at most max_points
+     * points unless its passes run out (then the array grows) */
+    size_t xy_room = t.nv + t.nc;
+    if (!(o->flags & CVHP_POLY_RAW) && o->max_points > 0 && (uint64_t)o->max_points < xy_room / (t.nc ? t.nc : 1))
+        xy_room = t.nc * (size_t)o->max_points;
+    xy_room = 2 * (xy_room ? xy_room : 1);
     if (t.p == NULL || !grow(&t.ar, (void **)&t.p->start, &t.startcap, t.nc + 1, sizeof *t.p->start) ||
         !grow(&t.ar, (void **)&t.p->hole, &t.holecap, t.nc ? t.nc : 1, sizeof *t.p->hole) ||
         !grow(&t.ar, (void **)&t.p->xy, &t.xycap, xy_room, sizeof *t.p->xy)) {
