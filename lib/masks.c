@@ -492,21 +492,22 @@ static void rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t a
     }
 }
 
-/* Appends the points src[0, len) to pk[0, n), overwriting the last one
- * when it is inside a straight run (the step into it is the step out of
- * it) and drop is 1; the new n. No branch: which points are is
- * unpredictable. */
-static inline size_t prune_run(const uint64_t *src, size_t len, uint64_t *pk, size_t n, uint64_t *prev,
-                               uint64_t *step, uint64_t drop)
+/* Takes the points src[0, len) after the pending point *pend (the step
+ * into it *step): each point's predecessor goes to pk[n] and stays unless
+ * it is inside a straight run (the step into it is the step out of it) and
+ * keep_all is 0; the new n. No branch (which points are is unpredictable),
+ * and the count is the only chain. */
+static inline size_t prune_run(const uint64_t *src, size_t len, uint64_t *pk, size_t n, uint64_t *pend,
+                               uint64_t *step, size_t keep_all)
 {
-    uint64_t p = *prev, s = *step;
+    uint64_t p = *pend, s = *step;
     for (size_t i = 0; i < len; i++) {
         const uint64_t cur = src[i], d = cur - p;
-        n -= drop & (d == s);
-        pk[n++] = cur;
+        pk[n] = p;
+        n += (size_t)(d != s) | keep_all;
         p = cur, s = d;
     }
-    *prev = p, *step = s;
+    *pend = p, *step = s;
     return n;
 }
 
@@ -535,14 +536,14 @@ static int emit(tracer *t, const contour *f)
     const int prune = !raw && o->max_points > 0 && (int64_t)(m + 1) > o->max_points && o->max_refinements > 0;
     /* the contour in order, packed (the packed difference of two points is
      * the same for the same step, and only then), the inside points of
-     * straight runs overwritten */
+     * straight runs left out */
     const size_t s0 = last + 1 == m ? 0 : last + 1;
-    uint64_t prev = cyc[s0], step = 0; /* no step is 0: the second point stays */
-    size_t n = 1;
-    pk[0] = prev;
-    n = prune_run(cyc + s0 + 1, m - s0 - 1, pk, n, &prev, &step, (uint64_t)prune);
-    n = prune_run(cyc, s0, pk, n, &prev, &step, (uint64_t)prune);
-    n = prune_run(cyc + s0, 1, pk, n, &prev, &step, (uint64_t)prune); /* closed */
+    uint64_t pend = cyc[s0], step = 0; /* no step is 0: the first point stays */
+    size_t n = 0;
+    n = prune_run(cyc + s0 + 1, m - s0 - 1, pk, n, &pend, &step, (size_t)!prune);
+    n = prune_run(cyc, s0, pk, n, &pend, &step, (size_t)!prune);
+    n = prune_run(cyc + s0, 1, pk, n, &pend, &step, (size_t)!prune);
+    pk[n++] = pend; /* closed: the first point again */
     /* as doubles; and twice the signed area in doubled units, mod 2^64 (a
      * point dropped is on the line between its neighbours: the sum is the
      * same without it) */
