@@ -310,24 +310,30 @@ typedef uint64_t u64x4 __attribute__((vector_size(32)));
     ((~((u) >> 1 | (un) << 63) & ~(d) & ((d) >> 1 | (dn) << 63)) |                         \
      ((u) & ((u) >> 1 | (un) << 63) & (d) & ~((d) >> 1 | (dn) << 63)))
 
-/* Visits the squares in order, 256 at a time from the bit words, and
+/* Visits the squares in order, 512 at a time from the bit words, and
  * traces each cycle at its first segment: the first bottom-right segment
- * not traced yet. Almost every word has none. The rows' words past the
- * last square are zero, up to a multiple of 4 (t->S). Inlined into a plain
- * and an AVX2 build (one register for the four words). */
+ * not traced yet. Almost every word has none, so eight words are tested at
+ * once. The rows' words past the last square are zero, up to a multiple of
+ * 8 (t->S). Inlined into a plain and an AVX2 build (one register for four
+ * words). */
 static inline __attribute__((always_inline)) int scan_rows(tracer *t, size_t height, size_t width)
 {
-    const size_t S = t->S, kend = ((width + 63) / 64 + 4) & ~(size_t)3; /* past the word of square c0 = width */
+    const size_t S = t->S, kend = ((width + 63) / 64 + 8) & ~(size_t)7; /* past the word of square c0 = width */
     for (size_t r0 = 0; r0 <= height; r0++) {
         const uint64_t *U = t->bits + r0 * S, *D = U + S, *V = t->seen + r0 * S;
-        for (size_t k = 0; k < kend; k += 4) {
-            u64x4 u, un, d, dn, v; /* no function returns one: not an ABI without AVX */
-            memcpy(&u, U + k, sizeof u), memcpy(&un, U + k + 1, sizeof un);
-            memcpy(&d, D + k, sizeof d), memcpy(&dn, D + k + 1, sizeof dn), memcpy(&v, V + k, sizeof v);
-            const u64x4 c = SCAN_TOPS(u, un, d, dn) & ~v;
-            if (!((c[0] | c[1]) | (c[2] | c[3])))
+        for (size_t k = 0; k < kend; k += 8) {
+            u64x4 c[2];
+            for (int h = 0; h < 2; h++) { /* no function returns a vector: not an ABI without AVX */
+                u64x4 u, un, d, dn, v;
+                memcpy(&u, U + k + 4 * h, sizeof u), memcpy(&un, U + k + 4 * h + 1, sizeof un);
+                memcpy(&d, D + k + 4 * h, sizeof d), memcpy(&dn, D + k + 4 * h + 1, sizeof dn);
+                memcpy(&v, V + k + 4 * h, sizeof v);
+                c[h] = SCAN_TOPS(u, un, d, dn) & ~v;
+            }
+            const u64x4 any = c[0] | c[1];
+            if (!((any[0] | any[1]) | (any[2] | any[3])))
                 continue;
-            for (size_t w = k; w < k + 4; w++) {
+            for (size_t w = k; w < k + 8; w++) {
                 const uint64_t top = SCAN_TOPS(U[w], U[w + 1], D[w], D[w + 1]);
                 for (uint64_t cand = top & ~V[w]; cand; cand = top & ~V[w]) { /* not traced yet */
                     const unsigned j = (unsigned)__builtin_ctzll(cand);
@@ -675,7 +681,7 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     memset(&t, 0, sizeof t);
     t.ar.a = o->alloc ? o->alloc : &cvhp__default_allocator;
     const size_t mw = (width + 63) / 64;
-    t.S = ((mw + 4) & ~(size_t)3) + 1; /* the scan reads words [0, kend] of a row, kend a multiple of 4 */
+    t.S = ((mw + 8) & ~(size_t)7) + 1; /* the scan reads words [0, kend] of a row, kend a multiple of 8 */
     cvhp_status st = CVHP_OK;
     size_t nbits, squares, words;
     /* One scratch block (one large allocation a call: the system allocator
