@@ -3,6 +3,7 @@
  * pipeline (golden data from tests/gen_golden_masks.py), RLE against its
  * definition, and every bad input. */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include <unistd.h>
@@ -131,6 +132,83 @@ START_TEST(masks_match_skimage_and_reference)
     }
     ck_assert_ok(cvhp_set_max_isa(CVHP_ISA_AUTO));
     ck_assert_int_ge(ran, 1);
+}
+END_TEST
+
+/* The reference pipeline's simplification written out from the spec, to
+ * check every pass count (max_refinements) against: Ramer-Douglas-Peucker
+ * as urschrei/rdp (distance to the infinite line through the ends,
+ * Euclidean when they coincide, first maximum, split when > eps), run with
+ * tolerances 0, 1, 2, ... while there are more than max_points points. */
+static double spec_pldist(const double *p, const double *a, const double *b)
+{
+    if (a[0] == b[0] && a[1] == b[1])
+        return sqrt((p[0] - a[0]) * (p[0] - a[0]) + (p[1] - a[1]) * (p[1] - a[1]));
+    const double ex = b[0] - a[0], ey = b[1] - a[1];
+    return fabs(ex * (a[1] - p[1]) - ey * (a[0] - p[0])) / sqrt(ex * ex + ey * ey);
+}
+
+static size_t spec_rdp(const double *pts, size_t n, double eps, double *out)
+{
+    double dmax = 0;
+    size_t idx = 0;
+    for (size_t i = 1; i < n; i++) {
+        const double d = spec_pldist(pts + 2 * i, pts, pts + 2 * (n - 1));
+        if (d > dmax)
+            idx = i, dmax = d;
+    }
+    if (idx > 0 && dmax > eps) {
+        const size_t n1 = spec_rdp(pts, idx + 1, eps, out);
+        return n1 - 1 + spec_rdp(pts + 2 * idx, n - idx, eps, out + 2 * (n1 - 1));
+    }
+    out[0] = pts[0], out[1] = pts[1], out[2] = pts[2 * (n - 1)], out[3] = pts[2 * (n - 1) + 1];
+    return 2;
+}
+
+START_TEST(refinement_counts_follow_the_spec)
+{
+    static const int64_t limits[][2] = {{3, 0}, {3, 1}, {3, 2}, {3, 3}, {4, 1}, {10, 2}, {10, 25}, {100, 1}};
+    golden_file *g = golden_load("masks.bin");
+    for (size_t ci = 0; ci < g->ncases; ci++) {
+        const golden_case *c = &g->cases[ci];
+        const int64_t *shape = golden_get(c, "shap", 'q', NULL);
+        const size_t h = (size_t)shape[0], w = (size_t)shape[1];
+        const uint8_t *m = golden_get(c, "mask", 'u', NULL);
+        size_t ncont;
+        const int64_t *npts = golden_get(c, "ncon", 'q', &ncont);
+        const double *cont = golden_get(c, "cont", 'd', NULL); /* find_contours: (row, col) of the padded mask */
+        for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+            cvhp_mask_options o;
+            ck_assert_ok(cvhp_mask_options_init(&o));
+            o.max_points = limits[l][0], o.max_refinements = (int32_t)limits[l][1];
+            cvhp_polygons *p;
+            ck_assert_ok(cvhp_mask_u8_to_polygons(m, h, w, &o, &p));
+            ck_assert_uint_eq(cvhp_polygons_count(p), ncont);
+            size_t at = 0;
+            for (size_t i = 0; i < ncont; i++) {
+                size_t n = (size_t)npts[i];
+                double *a = malloc(2 * n * sizeof *a), *b = malloc(2 * n * sizeof *b);
+                memcpy(a, cont + 2 * at, 2 * n * sizeof *a);
+                at += n;
+                for (int eps = 0; (int64_t)n > o.max_points && eps < o.max_refinements; eps++) {
+                    n = spec_rdp(a, n, eps, b);
+                    double *x = a;
+                    a = b, b = x;
+                }
+                ck_assert_msg(cvhp_polygon_points(p, i) == n, "%s max %lld, %lld passes, polygon %zu: %zu points, %zu expected",
+                              c->name, (long long)limits[l][0], (long long)limits[l][1], i, cvhp_polygon_points(p, i), n);
+                const double *xy = cvhp_polygon_coords(p, i);
+                for (size_t k = 0; k < n; k++) {
+                    const double x = (ceil(a[2 * k + 1]) - 1) / (double)w, y = (ceil(a[2 * k]) - 1) / (double)h;
+                    ck_assert_msg(xy[2 * k] == x && xy[2 * k + 1] == y, "%s max %lld, %lld passes, polygon %zu point %zu",
+                                  c->name, (long long)limits[l][0], (long long)limits[l][1], i, k);
+                }
+                free(a), free(b);
+            }
+            cvhp_polygons_free(p);
+        }
+    }
+    golden_free(g);
 }
 END_TEST
 
@@ -560,6 +638,7 @@ Suite *cvhp_test_suite(void)
     TCase *tc = tcase_create("polygons");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, masks_match_skimage_and_reference);
+    tcase_add_test(tc, refinement_counts_follow_the_spec);
     tcase_add_test(tc, polygon_area_round_trip);
     tcase_add_test(tc, holes_and_empty);
     tcase_add_test(tc, copy_all_equals_accessors);
