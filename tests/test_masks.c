@@ -36,18 +36,40 @@ static void expect_polys(const cvhp_polygons *p, const int64_t *npts, size_t nco
     }
 }
 
+/* One golden mask: its size, the binary and soft masks, and scikit-image's
+ * find_contours on it (ncont contours of npts[i] points, (row, col) of the
+ * padded mask, back to back in cont). */
+typedef struct {
+    size_t h, w, ncont;
+    const uint8_t *m;
+    const float *soft;
+    const int64_t *npts;
+    const double *cont;
+} golden_mask;
+
+static golden_mask golden_mask_of(const golden_case *c)
+{
+    golden_mask gm;
+    const int64_t *shape = golden_get(c, "shap", 'q', NULL);
+    gm.h = (size_t)shape[0], gm.w = (size_t)shape[1];
+    gm.m = golden_get(c, "mask", 'u', NULL);
+    gm.soft = golden_get(c, "soft", 'f', NULL);
+    gm.npts = golden_get(c, "ncon", 'q', &gm.ncont);
+    gm.cont = golden_get(c, "cont", 'd', NULL);
+    return gm;
+}
+
 static void check_golden_masks(void)
 {
     golden_file *g = golden_load("masks.bin");
     for (size_t ci = 0; ci < g->ncases; ci++) {
         const golden_case *c = &g->cases[ci];
-        const int64_t *shape = golden_get(c, "shap", 'q', NULL);
-        const size_t h = (size_t)shape[0], w = (size_t)shape[1];
-        const uint8_t *m = golden_get(c, "mask", 'u', NULL);
-        const float *soft = golden_get(c, "soft", 'f', NULL);
-        size_t ncont;
-        const int64_t *npts = golden_get(c, "ncon", 'q', &ncont);
-        const double *cont = golden_get(c, "cont", 'd', NULL);
+        const golden_mask gm = golden_mask_of(c);
+        const size_t h = gm.h, w = gm.w, ncont = gm.ncont;
+        const uint8_t *m = gm.m;
+        const float *soft = gm.soft;
+        const int64_t *npts = gm.npts;
+        const double *cont = gm.cont;
         cvhp_mask_options o;
         ck_assert_ok(cvhp_mask_options_init(&o));
         cvhp_polygons *p;
@@ -171,12 +193,11 @@ START_TEST(refinement_counts_follow_the_spec)
     golden_file *g = golden_load("masks.bin");
     for (size_t ci = 0; ci < g->ncases; ci++) {
         const golden_case *c = &g->cases[ci];
-        const int64_t *shape = golden_get(c, "shap", 'q', NULL);
-        const size_t h = (size_t)shape[0], w = (size_t)shape[1];
-        const uint8_t *m = golden_get(c, "mask", 'u', NULL);
-        size_t ncont;
-        const int64_t *npts = golden_get(c, "ncon", 'q', &ncont);
-        const double *cont = golden_get(c, "cont", 'd', NULL); /* find_contours: (row, col) of the padded mask */
+        const golden_mask gm = golden_mask_of(c);
+        const size_t h = gm.h, w = gm.w, ncont = gm.ncont;
+        const uint8_t *m = gm.m;
+        const int64_t *npts = gm.npts;
+        const double *cont = gm.cont;
         for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
             cvhp_mask_options o;
             ck_assert_ok(cvhp_mask_options_init(&o));
