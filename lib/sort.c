@@ -7,27 +7,22 @@
 
 #include "kernels.h"
 
-/* Counts -> each digit's first output position (exclusive prefix sum). */
-static void starts_of_counts(uint32_t *h, size_t n)
-{
-    uint32_t sum = 0;
-    for (size_t d = 0; d < n; d++) {
-        const uint32_t c = h[d];
-        h[d] = sum;
-        sum += c;
+/* Counts -> each one's first output position (exclusive prefix sum), for
+ * the radix sort's uint32_t digit counts (a size_t histogram would double
+ * its 24 KB on the stack) and the groupings' size_t counts. */
+#define STARTS_OF(name, T)                    \
+    static void name(T *h, size_t n)          \
+    {                                         \
+        T sum = 0;                            \
+        for (size_t d = 0; d < n; d++) {      \
+            const T c = h[d];                 \
+            h[d] = sum;                       \
+            sum += c;                         \
+        }                                     \
     }
-}
-
-/* The same for the size_t counts of the groupings. */
-static void starts_of_sizes(size_t *h, size_t n)
-{
-    size_t sum = 0;
-    for (size_t d = 0; d < n; d++) {
-        const size_t c = h[d];
-        h[d] = sum;
-        sum += c;
-    }
-}
+STARTS_OF(starts_of_counts, uint32_t)
+STARTS_OF(starts_of_sizes, size_t)
+#undef STARTS_OF
 
 /* Stable insertion sort for short inputs. */
 static void insertion_u32(uint32_t *key, uint32_t *val, size_t n)
