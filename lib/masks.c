@@ -683,7 +683,7 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     const size_t mw = (width + 63) / 64;
     t.S = ((mw + 8) & ~(size_t)7) + 1; /* the scan reads words [0, kend] of a row, kend a multiple of 8 */
     cvhp_status st = CVHP_OK;
-    size_t nbits, squares, words;
+    size_t nbits, squares, bytes; /* nbits: the words of the bits and the marks */
     /* One scratch block (one large allocation a call: the system allocator
      * then recycles it rather than mapping fresh pages each time): the bits
      * and the marks, then room for a typical boundary's points. And a bound
@@ -691,12 +691,12 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     const size_t points0 = 8 * (height + width) + 1024;
     if (!cvhp__mul_size(2 * height + 3, t.S, &nbits) || !cvhp__mul_size(height + 1, width + 1, &squares) ||
         !cvhp__mul_size(squares, 2, &t.vmax) || nbits + points0 < nbits ||
-        !cvhp__mul_size(nbits + points0, sizeof *t.bits, &words)) {
+        !cvhp__mul_size(nbits + points0, sizeof *t.bits, &bytes)) {
         return cvhp__error(CVHP_ERR_OVERFLOW, "%s: the %zux%zu mask's bit planes overflow", fn, height, width);
     }
     t.o = o, t.height = height, t.width = width;
     t.far = cvhp__pick_rdp_far();
-    uint64_t *block = cvhp__alloc(t.ar.a, words);
+    uint64_t *block = cvhp__alloc(t.ar.a, bytes);
     if (block == NULL) {
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
         goto done;
@@ -730,7 +730,8 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
                      : cvhp__error(CVHP_ERR_INTERNAL, "%s: a contour does not close", fn);
         goto done;
     }
-    /* the polygons, sized exactly but for the simplified points */
+    /* the polygons: the contours' offsets and hole flags exactly, the
+     * coordinates reserved below */
     t.p = cvhp__alloc(t.ar.a, sizeof *t.p);
     if (t.p != NULL) {
         memset(t.p, 0, sizeof *t.p);
