@@ -112,6 +112,11 @@ static inline size_t cvhp__rdp_far_finish(const double *m, const double *ix, int
     return idx;
 }
 
+/* How many ranges the mask simplification's RDP keeps on its own stack
+ * before it recurses (at most 64, the default; tests lower it to take the
+ * recursion on small masks). */
+extern size_t cvhp__rdp_stack;
+
 /* The variant for the active ISA (records cvhp__last_dispatch). */
 cvhp__iou_row_fn cvhp__pick_iou_row(void);
 cvhp__suppress_fn cvhp__pick_suppress(void);

@@ -125,6 +125,7 @@ static const uint16_t seg_table[16] = {
 
 typedef struct {
     size_t start, m, last; /* the cycle's m points at cyc[start..]; its last segment leaves point `last` */
+    int hole;
 } contour;
 
 /* each edge's crossing relative to the square's doubled corner (2 r0, 2 c0) */
@@ -168,8 +169,7 @@ typedef struct {
     struct cvhp_polygons *p;
     size_t startcap, xycap, holecap;
     double *v; /* the contour being simplified: rows, columns, levels (rdp) */
-    uint64_t *pk; /* and packed, before */
-    size_t v_cap, pk_cap;
+    size_t v_cap;
     cvhp__rdp_far_fn far;
 } tracer;
 
@@ -290,6 +290,14 @@ met:;
         return 0;
     t->cs[t->nc].start = m0, t->cs[t->nc].m = m;
     t->cs[t->nc].last = bestb > bestf ? m - 1 - lastb : lastf;
+    /* The first segment cuts off its square's bottom-right corner, and the
+     * cycle lies in that square and the ones after it in visiting order:
+     * a ray from the corner up and to the left crosses the cycle once, so
+     * the cycle encloses the corner pixel. Out (case 7, the segment from
+     * the right edge): the cycle bounds a hole; in (8 and 9): an outer
+     * boundary. The windings follow (find_contours keeps the object on one
+     * side). */
+    t->cs[t->nc].hole = e == R_;
     t->nc++;
     t->nv = m0 + m;
     return 1;
@@ -453,16 +461,33 @@ static int beyond_one(double pr, double pc, double ar, double ac, double br, dou
     return cr * cr > L;
 }
 
+/* The passes (tolerances 1, 2, ...) that keep a point whose smallest
+ * distance on its path of splits is lvl > 1: those below lvl, so
+ * ceil(lvl) - 1 of them; LEVELS - 1 for all from there on. */
+enum { LEVELS = 64 };
+static inline size_t passes_keeping(double lvl)
+{
+    return lvl > LEVELS - 1 ? LEVELS - 1 : (size_t)ceil(lvl) - 1;
+}
+
+size_t cvhp__rdp_stack = 64;
+
 /* One RDP pass at tolerance 1 over the range [a, b] of the points, whose
- * ends are kept: every point it keeps gets in lvl the smallest distance on
- * its path of splits (dm for the range's own), the others keep 0. Ranges of
- * a few points are searched inline (a call costs more than they do). */
-static void rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t a, size_t b, double dm, double *lvl)
+ * ends are kept: the points it keeps are appended in order to kidx[nk..],
+ * each with the smallest distance on its path of splits (dm for the
+ * range's own) in klvl and counted in hist[passes_keeping(that)]; the new
+ * nk. The ranges go depth first, left part first, and a kept point is
+ * appended when its right part is taken up: after every point on its left.
+ * Ranges of a few points are searched inline (a call costs more than they
+ * do). */
+static size_t rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t a, size_t b, double dm,
+                  size_t *kidx, double *klvl, size_t nk, size_t *hist)
 {
     struct {
         size_t a, b;
         double dm;
     } stack[64];
+    const size_t cap = cvhp__rdp_stack < 64 ? cvhp__rdp_stack : 64;
     size_t top = 0;
     for (;;) {
         if (b - a > 1) {
@@ -482,19 +507,23 @@ static void rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t a
             if (idx < b && beyond_one(r[idx], c[idx], r[a], c[a], r[b], c[b])) {
                 const double d = pldist(r[idx], c[idx], r[a], c[a], r[b], c[b]);
                 const double m = d < dm ? d : dm;
-                lvl[idx] = m;
-                if (top == 64) /* very deep: recurse instead */
-                    rdp(far, r, c, idx, b, m, lvl);
-                else
-                    stack[top].a = idx, stack[top].b = b, stack[top].dm = m, top++;
+                hist[passes_keeping(m)]++;
+                if (top == cap) { /* very deep: the left part recursively, then idx and its right part */
+                    nk = rdp(far, r, c, a, idx, m, kidx, klvl, nk, hist);
+                    kidx[nk] = idx, klvl[nk] = m, nk++;
+                    a = idx, dm = m;
+                    continue;
+                }
+                stack[top].a = idx, stack[top].b = b, stack[top].dm = m, top++;
                 b = idx, dm = m; /* then the left part */
                 continue;
             }
         }
         if (top == 0)
-            break;
+            return nk;
         top--;
         a = stack[top].a, b = stack[top].b, dm = stack[top].dm;
+        kidx[nk] = a, klvl[nk] = dm, nk++;
     }
 }
 
@@ -517,6 +546,21 @@ static inline size_t prune_run(const uint64_t *src, size_t len, uint64_t *pk, si
     return n;
 }
 
+/* Packed points (2r) << 32 | 2c to (r, c) as doubles. The bits of 2^51
+ * with a 32-bit x in the low mantissa are the double 2^51 + x / 2 exactly
+ * (its last place is 1/2), so one OR and one subtraction convert and halve:
+ * plain integer and double lanes the compiler vectorizes. */
+static void unpack_points(const uint64_t *pk, size_t n, double *vr, double *vc)
+{
+    const uint64_t two51 = 0x4320000000000000u;
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t br = pk[i] >> 32 | two51, bc = (pk[i] & 0xffffffffu) | two51;
+        double r, c;
+        memcpy(&r, &br, sizeof r), memcpy(&c, &bc, sizeof c);
+        vr[i] = r - 0x1p51, vc[i] = c - 0x1p51;
+    }
+}
+
 /* whether the pass at tolerance eps keeps a point whose smallest distance
  * on its path of splits is lvl (rdp splits where the distance is > eps) */
 static inline int kept_by_pass(double lvl, int eps) { return lvl > eps; }
@@ -530,8 +574,10 @@ static int emit(tracer *t, const contour *f)
     cvhp_polygons *p = t->p;
     const size_t at = p->start[p->n], m = f->m, last = f->last;
     const uint64_t *cyc = t->cyc + f->start;
-    double *vr = t->v, *vc = vr + m + 1, *lvl = vc + m + 1; /* (row, col) */
-    uint64_t *pk = t->pk;
+    /* (row, col); the points rdp keeps, in order, and their levels */
+    double *vr = t->v, *vc = vr + m + 1, *klvl = vc + m + 1;
+    size_t *kidx = (size_t *)(void *)(klvl + m + 1);
+    uint64_t *pk = (uint64_t *)(void *)kidx; /* before them: the packed points */
     const int pixels = (o->flags & CVHP_POLY_PIXELS) != 0, raw = (o->flags & CVHP_POLY_RAW) != 0;
     /* When the tolerance-0 pass will run, a point in the middle of a
      * straight run (the step into it equals the step out of it: the
@@ -542,7 +588,7 @@ static int emit(tracer *t, const contour *f)
     const int prune = !raw && o->max_points > 0 && (int64_t)(m + 1) > o->max_points && o->max_refinements > 0;
     /* the contour in order, packed (the packed difference of two points is
      * the same for the same step, and only then), the inside points of
-     * straight runs left out */
+     * straight runs left out; then as doubles */
     const size_t s0 = last + 1 == m ? 0 : last + 1;
     uint64_t pend = cyc[s0], step = 0; /* no step is 0: the first point stays */
     size_t n = 0;
@@ -550,18 +596,7 @@ static int emit(tracer *t, const contour *f)
     n = prune_run(cyc, s0, pk, n, &pend, &step, (size_t)!prune);
     n = prune_run(cyc + s0, 1, pk, n, &pend, &step, (size_t)!prune);
     pk[n++] = pend; /* closed: the first point again */
-    /* as doubles; and twice the signed area in doubled units, mod 2^64 (a
-     * point dropped is on the line between its neighbours: the sum is the
-     * same without it) */
-    uint64_t area2 = 0;
-    uint32_t pr = (uint32_t)(pk[0] >> 32), pc = (uint32_t)pk[0];
-    for (size_t i = 0; i < n; i++) {
-        const uint32_t r2 = (uint32_t)(pk[i] >> 32), c2 = (uint32_t)pk[i], sr = r2 - pr, sc = c2 - pc;
-        /* x_{i-1} y_i - x_i y_{i-1} = x_{i-1} (y_i - y_{i-1}) - y_{i-1} (x_i - x_{i-1}) */
-        area2 += (uint64_t)pc * (uint64_t)(int64_t)(int32_t)sr - (uint64_t)pr * (uint64_t)(int64_t)(int32_t)sc;
-        vr[i] = r2 * 0.5, vc[i] = c2 * 0.5;
-        pr = r2, pc = c2;
-    }
+    unpack_points(pk, n, vr, vc);
     /* Cumulative simplification, tolerances 0, 1, 2, ... while there are
      * too many points. The pass at 0 drops exactly the points inside
      * straight runs, which the prune above has dropped: a point it drops
@@ -574,26 +609,34 @@ static int emit(tracer *t, const contour *f)
      * distance on its path of splits, and the pass at k keeps the points
      * where that is > k. */
     if (prune && (int64_t)n > o->max_points && o->max_refinements > 1) {
-        lvl[0] = lvl[n - 1] = HUGE_VAL;
-        for (size_t i = 1; i + 1 < n; i++)
-            lvl[i] = 0;
-        rdp(t->far, vr, vc, 0, n - 1, HUGE_VAL, lvl);
-        int eps = 1;
+        size_t hist[LEVELS] = {0}, above = 2; /* the ends stay */
+        kidx[0] = 0, klvl[0] = HUGE_VAL;
+        size_t nk = rdp(t->far, vr, vc, 0, n - 1, HUGE_VAL, kidx, klvl, 1, hist);
+        kidx[nk] = n - 1, klvl[nk] = HUGE_VAL, nk++;
+        for (size_t k = 1; k < LEVELS; k++)
+            above += hist[k];
+        int eps = 1; /* above: the points the pass at eps keeps */
         for (size_t count = n; (int64_t)count > o->max_points && eps < o->max_refinements; eps++) {
-            count = 0;
-            for (size_t i = 0; i < n; i++)
-                count += kept_by_pass(lvl[i], eps);
+            if (eps < LEVELS) {
+                count = above;
+                above -= hist[eps];
+                continue;
+            }
+            count = 0; /* passes beyond the histogram: rare */
+            for (size_t i = 0; i < nk; i++)
+                count += kept_by_pass(klvl[i], eps);
         }
+        /* in place: the kept points' indices grow at least as fast as w */
         size_t w = 0;
-        for (size_t i = 0; i < n; i++) { /* no branch: which points stay is unpredictable */
-            vr[w] = vr[i], vc[w] = vc[i];
-            w += (size_t)kept_by_pass(lvl[i], eps - 1); /* the last pass run */
+        for (size_t i = 0; i < nk; i++) { /* no branch: which points stay is unpredictable */
+            vr[w] = vr[kidx[i]], vc[w] = vc[kidx[i]];
+            w += (size_t)kept_by_pass(klvl[i], eps - 1); /* the last pass run */
         }
         n = w;
     }
     if (!grow(&t->ar, (void **)&p->xy, &t->xycap, 2 * (at + n), sizeof *p->xy))
         return 0;
-    p->hole[p->n] = (int64_t)area2 < 0; /* (x = col, y = row): outer boundaries come out with area2 > 0 */
+    p->hole[p->n] = (uint8_t)f->hole;
     double *xy = p->xy + 2 * at;
     for (size_t i = 0; i < n; i++) {
         if (raw) { /* the padded mask's (row, col) minus the padding */
@@ -753,11 +796,9 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     size_t big = 0; /* the largest contour: the scratch for one at a time */
     for (size_t f = 0; f < t.nc; f++)
         big = t.cs[f].m > big ? t.cs[f].m : big;
-    if (4 * (big + 1) <= nbits) { /* in the block: the bits are done with */
+    if (4 * (big + 1) <= nbits) /* in the block: the bits are done with */
         t.v = (double *)(void *)block;
-        t.pk = block + 3 * (big + 1);
-    } else if (!grow(&t.ar, (void **)&t.v, &t.v_cap, 3 * (big + 1), sizeof *t.v) ||
-               !grow(&t.ar, (void **)&t.pk, &t.pk_cap, big + 1, sizeof *t.pk)) {
+    else if (!grow(&t.ar, (void **)&t.v, &t.v_cap, 4 * (big + 1), sizeof *t.v)) {
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
         goto done;
     }
@@ -773,7 +814,7 @@ done:
     if (t.cyc_owned)
         cvhp__free(t.ar.a, t.cyc);
     if (t.v_cap) /* not in the block */
-        cvhp__free(t.ar.a, t.v), cvhp__free(t.ar.a, t.pk);
+        cvhp__free(t.ar.a, t.v);
     cvhp__free(t.ar.a, t.cs);
     cvhp__free(t.ar.a, t.bcyc);
     cvhp__free(t.ar.a, block);

@@ -10,6 +10,7 @@
 
 #include "cvhp_test.h"
 #include "golden.h"
+#include "kernels.h"
 
 #if CVHP_TEST_HAVE_PNG
 #  include <spng.h>
@@ -59,6 +60,20 @@ static golden_mask golden_mask_of(const golden_case *c)
     return gm;
 }
 
+/* Each polygon's hole flag is the winding of scikit-image's contour i:
+ * twice its signed area (x = col, y = row) is negative for a hole. */
+static void expect_holes(const cvhp_polygons *p, const golden_mask *gm, const char *what)
+{
+    const double *v = gm->cont;
+    for (size_t i = 0; i < gm->ncont; v += 2 * gm->npts[i], i++) {
+        double a2 = 0;
+        for (int64_t k = 1; k < gm->npts[i]; k++)
+            a2 += v[2 * k - 1] * v[2 * k] - v[2 * k + 1] * v[2 * k - 2];
+        ck_assert_msg(a2 != 0 && cvhp_polygon_is_hole(p, i) == (a2 < 0), "%s polygon %zu: hole flag %d, winding %g",
+                      what, i, cvhp_polygon_is_hole(p, i), a2);
+    }
+}
+
 static void check_golden_masks(void)
 {
     golden_file *g = golden_load("masks.bin");
@@ -79,6 +94,7 @@ static void check_golden_masks(void)
         ck_assert_ok(cvhp_mask_u8_to_polygons(m, h, w, &o, &p));
         snprintf(what, sizeof what, "%s contours", c->name);
         expect_polys(p, npts, ncont, cont, 1, what);
+        expect_holes(p, &gm, what);
         /* every contour is closed, and holes wind the other way */
         for (size_t i = 0; i < cvhp_polygons_count(p); i++) {
             const double *xy = cvhp_polygon_coords(p, i);
@@ -103,14 +119,17 @@ static void check_golden_masks(void)
             ck_assert_ok(cvhp_mask_u8_to_polygons(m, h, w, &o, &p));
             snprintf(what, sizeof what, "%s u8 max %lld", c->name, (long long)limits[t]);
             expect_polys(p, pn, np, pv, 0, what);
+            expect_holes(p, &gm, what);
             cvhp_polygons_free(p);
             ck_assert_ok(cvhp_mask_to_polygons(soft, h, w, &o, &p));
             snprintf(what, sizeof what, "%s float max %lld", c->name, (long long)limits[t]);
             expect_polys(p, pn, np, pv, 0, what);
+            expect_holes(p, &gm, what);
             cvhp_polygons_free(p);
             ck_assert_ok(cvhp_rle_to_polygons(counts, nr, h, w, &o, &p));
             snprintf(what, sizeof what, "%s rle max %lld", c->name, (long long)limits[t]);
             expect_polys(p, pn, np, pv, 0, what);
+            expect_holes(p, &gm, what);
             cvhp_polygons_free(p);
         }
         /* RLE: counts and the compressed string */
@@ -189,46 +208,55 @@ static size_t spec_rdp(const double *pts, size_t n, double eps, double *out)
 
 START_TEST(refinement_counts_follow_the_spec)
 {
-    static const int64_t limits[][2] = {{3, 0}, {3, 1}, {3, 2}, {3, 3}, {4, 1}, {10, 2}, {10, 25}, {100, 1}};
+    static const int64_t limits[][2] = {{3, 0}, {3, 1}, {3, 2}, {3, 3}, {4, 1}, {10, 2}, {10, 25}, {100, 1}, {3, 200}};
     golden_file *g = golden_load("masks.bin");
-    for (size_t ci = 0; ci < g->ncases; ci++) {
-        const golden_case *c = &g->cases[ci];
-        const golden_mask gm = golden_mask_of(c);
-        const size_t h = gm.h, w = gm.w, ncont = gm.ncont;
-        const uint8_t *m = gm.m;
-        const int64_t *npts = gm.npts;
-        const double *cont = gm.cont;
-        for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
-            cvhp_mask_options o;
-            ck_assert_ok(cvhp_mask_options_init(&o));
-            o.max_points = limits[l][0], o.max_refinements = (int32_t)limits[l][1];
-            cvhp_polygons *p;
-            ck_assert_ok(cvhp_mask_u8_to_polygons(m, h, w, &o, &p));
-            ck_assert_uint_eq(cvhp_polygons_count(p), ncont);
-            size_t at = 0;
-            for (size_t i = 0; i < ncont; i++) {
-                size_t n = (size_t)npts[i];
-                double *a = malloc(2 * n * sizeof *a), *b = malloc(2 * n * sizeof *b);
-                memcpy(a, cont + 2 * at, 2 * n * sizeof *a);
-                at += n;
-                for (int eps = 0; (int64_t)n > o.max_points && eps < o.max_refinements; eps++) {
-                    n = spec_rdp(a, n, eps, b);
-                    double *x = a;
-                    a = b, b = x;
+    /* and with the simplification's own stack small, so it recurses */
+    static const size_t stacks[] = {64, 2, 0};
+    for (size_t si = 0; si < 3; si++) {
+        cvhp__rdp_stack = stacks[si];
+        for (size_t ci = 0; ci < g->ncases; ci++) {
+            const golden_case *c = &g->cases[ci];
+            const golden_mask gm = golden_mask_of(c);
+            const size_t h = gm.h, w = gm.w, ncont = gm.ncont;
+            const uint8_t *m = gm.m;
+            const int64_t *npts = gm.npts;
+            const double *cont = gm.cont;
+            for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+                cvhp_mask_options o;
+                ck_assert_ok(cvhp_mask_options_init(&o));
+                o.max_points = limits[l][0], o.max_refinements = (int32_t)limits[l][1];
+                cvhp_polygons *p;
+                ck_assert_ok(cvhp_mask_u8_to_polygons(m, h, w, &o, &p));
+                ck_assert_uint_eq(cvhp_polygons_count(p), ncont);
+                size_t at = 0;
+                for (size_t i = 0; i < ncont; i++) {
+                    size_t n = (size_t)npts[i];
+                    double *a = malloc(2 * n * sizeof *a), *b = malloc(2 * n * sizeof *b);
+                    memcpy(a, cont + 2 * at, 2 * n * sizeof *a);
+                    at += n;
+                    for (int eps = 0; (int64_t)n > o.max_points && eps < o.max_refinements; eps++) {
+                        n = spec_rdp(a, n, eps, b);
+                        double *x = a;
+                        a = b, b = x;
+                    }
+                    ck_assert_msg(cvhp_polygon_points(p, i) == n,
+                                  "%s max %lld, %lld passes, stack %zu, polygon %zu: %zu points, %zu expected", c->name,
+                                  (long long)limits[l][0], (long long)limits[l][1], stacks[si], i,
+                                  cvhp_polygon_points(p, i), n);
+                    const double *xy = cvhp_polygon_coords(p, i);
+                    for (size_t k = 0; k < n; k++) {
+                        const double x = (ceil(a[2 * k + 1]) - 1) / (double)w, y = (ceil(a[2 * k]) - 1) / (double)h;
+                        ck_assert_msg(xy[2 * k] == x && xy[2 * k + 1] == y,
+                                      "%s max %lld, %lld passes, stack %zu, polygon %zu point %zu", c->name,
+                                      (long long)limits[l][0], (long long)limits[l][1], stacks[si], i, k);
+                    }
+                    free(a), free(b);
                 }
-                ck_assert_msg(cvhp_polygon_points(p, i) == n, "%s max %lld, %lld passes, polygon %zu: %zu points, %zu expected",
-                              c->name, (long long)limits[l][0], (long long)limits[l][1], i, cvhp_polygon_points(p, i), n);
-                const double *xy = cvhp_polygon_coords(p, i);
-                for (size_t k = 0; k < n; k++) {
-                    const double x = (ceil(a[2 * k + 1]) - 1) / (double)w, y = (ceil(a[2 * k]) - 1) / (double)h;
-                    ck_assert_msg(xy[2 * k] == x && xy[2 * k + 1] == y, "%s max %lld, %lld passes, polygon %zu point %zu",
-                                  c->name, (long long)limits[l][0], (long long)limits[l][1], i, k);
-                }
-                free(a), free(b);
+                cvhp_polygons_free(p);
             }
-            cvhp_polygons_free(p);
         }
     }
+    cvhp__rdp_stack = 64;
     golden_free(g);
 }
 END_TEST
