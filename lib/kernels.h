@@ -112,6 +112,14 @@ static inline size_t cvhp__rdp_far_finish(const double *m, const double *ix, int
     return idx;
 }
 
+/* The first i in (a, b) farthest from point a (squared distance) when
+ * that is > 0, else b: the split of a closed contour. Plain, and (x86-64
+ * with AVX2 built) an AVX2 build of the same code. */
+size_t cvhp__rdp_far_from_scalar(const double *r, const double *c, size_t a, size_t b);
+#if CVHP_HAVE_AVX2 && defined(__x86_64__)
+size_t cvhp__rdp_far_from_avx2(const double *r, const double *c, size_t a, size_t b);
+#endif
+
 /* How many ranges the mask simplification's RDP keeps on its own stack
  * before it recurses (at most 64, the default; tests lower it to take the
  * recursion on small masks). */

@@ -171,6 +171,7 @@ typedef struct {
     double *v; /* the contour being simplified: rows, columns, levels (rdp) */
     size_t v_cap;
     cvhp__rdp_far_fn far;
+    size_t (*far_from)(const double *r, const double *c, size_t a, size_t b);
 } tracer;
 
 static void step_table(tracer *t, int64_t rowbits)
@@ -472,6 +473,57 @@ static inline size_t passes_keeping(double lvl)
 
 size_t cvhp__rdp_stack = 64;
 
+typedef double f64x4 __attribute__((vector_size(32)));
+typedef int64_t i64x4 __attribute__((vector_size(32)));
+
+/* The first i in (a, b) farthest from point a, when that distance is > 0,
+ * else b: the split of a closed contour (its ends coincide), which looks
+ * at every point. Decided on squared distances, exact on half-integers;
+ * four lanes keep their first maxima, and the lowest index among the
+ * largest wins, as one loop would find. Inlined into a plain and an AVX2
+ * build. */
+static inline __attribute__((always_inline)) size_t far_from_rows(const double *r, const double *c, size_t a,
+                                                                  size_t b)
+{
+    const double ar = r[a], ac = c[a];
+    size_t i = a + 1, idx = b;
+    double qmax = 0;
+    if (b - i >= 8) {
+        f64x4 vm = {0, 0, 0, 0}, vi = {0, 0, 0, 0};
+        f64x4 cur = {(double)i, (double)i + 1, (double)i + 2, (double)i + 3};
+        for (; i + 4 <= b; i += 4) {
+            f64x4 rr, cc;
+            memcpy(&rr, r + i, sizeof rr), memcpy(&cc, c + i, sizeof cc);
+            const f64x4 dr = rr - ar, dc = cc - ac, q = dr * dr + dc * dc;
+            const i64x4 gt = q > vm;
+            vm = (f64x4)(((i64x4)q & gt) | ((i64x4)vm & ~gt));
+            vi = (f64x4)(((i64x4)cur & gt) | ((i64x4)vi & ~gt));
+            cur += 4;
+        }
+        for (int l = 0; l < 4; l++)
+            if (vm[l] > qmax || (vm[l] == qmax && qmax > 0 && (size_t)vi[l] < idx))
+                qmax = vm[l], idx = (size_t)vi[l];
+    }
+    for (; i < b; i++) {
+        const double q = (r[i] - ar) * (r[i] - ar) + (c[i] - ac) * (c[i] - ac);
+        if (q > qmax)
+            qmax = q, idx = i;
+    }
+    return idx;
+}
+
+size_t cvhp__rdp_far_from_scalar(const double *r, const double *c, size_t a, size_t b)
+{
+    return far_from_rows(r, c, a, b);
+}
+
+#if CVHP_HAVE_AVX2 && defined(__x86_64__)
+__attribute__((target("avx2"))) size_t cvhp__rdp_far_from_avx2(const double *r, const double *c, size_t a, size_t b)
+{
+    return far_from_rows(r, c, a, b);
+}
+#endif
+
 /* One RDP pass at tolerance 1 over the range [a, b] of the points, whose
  * ends are kept: the points it keeps are appended in order to kidx[nk..],
  * each with the smallest distance on its path of splits (dm for the
@@ -480,8 +532,8 @@ size_t cvhp__rdp_stack = 64;
  * appended when its right part is taken up: after every point on its left.
  * Ranges of a few points are searched inline (a call costs more than they
  * do). */
-static size_t rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t a, size_t b, double dm,
-                  size_t *kidx, double *klvl, size_t nk, size_t *hist)
+static size_t rdp(const tracer *t, const double *r, const double *c, size_t a, size_t b, double dm, size_t *kidx,
+                  double *klvl, size_t nk, size_t *hist)
 {
     struct {
         size_t a, b;
@@ -492,24 +544,18 @@ static size_t rdp(cvhp__rdp_far_fn far, const double *r, const double *c, size_t
     for (;;) {
         if (b - a > 1) {
             size_t idx;
-            if (r[a] == r[b] && c[a] == c[b]) { /* the closed contour's ends: squared distance to them */
-                double qmax = 0;
-                idx = b;
-                for (size_t i = a + 1; i < b; i++) {
-                    const double q = (r[i] - r[a]) * (r[i] - r[a]) + (c[i] - c[a]) * (c[i] - c[a]);
-                    if (q > qmax)
-                        qmax = q, idx = i;
-                }
-            } else if (b - a <= 8)
+            if (r[a] == r[b] && c[a] == c[b]) /* the closed contour's ends: the distance to them */
+                idx = t->far_from(r, c, a, b);
+            else if (b - a <= 8)
                 idx = cvhp__rdp_far_finish(NULL, NULL, 0, r, c, a + 1, b, r[a], c[a], r[b] - r[a], c[b] - c[a]);
             else
-                idx = far(r, c, a + 1, b, r[a], c[a], r[b] - r[a], c[b] - c[a]);
+                idx = t->far(r, c, a + 1, b, r[a], c[a], r[b] - r[a], c[b] - c[a]);
             if (idx < b && beyond_one(r[idx], c[idx], r[a], c[a], r[b], c[b])) {
                 const double d = pldist(r[idx], c[idx], r[a], c[a], r[b], c[b]);
                 const double m = d < dm ? d : dm;
                 hist[passes_keeping(m)]++;
                 if (top == cap) { /* very deep: the left part recursively, then idx and its right part */
-                    nk = rdp(far, r, c, a, idx, m, kidx, klvl, nk, hist);
+                    nk = rdp(t, r, c, a, idx, m, kidx, klvl, nk, hist);
                     kidx[nk] = idx, klvl[nk] = m, nk++;
                     a = idx, dm = m;
                     continue;
@@ -611,7 +657,7 @@ static int emit(tracer *t, const contour *f)
     if (prune && (int64_t)n > o->max_points && o->max_refinements > 1) {
         size_t hist[LEVELS] = {0}, above = 2; /* the ends stay */
         kidx[0] = 0, klvl[0] = HUGE_VAL;
-        size_t nk = rdp(t->far, vr, vc, 0, n - 1, HUGE_VAL, kidx, klvl, 1, hist);
+        size_t nk = rdp(t, vr, vc, 0, n - 1, HUGE_VAL, kidx, klvl, 1, hist);
         kidx[nk] = n - 1, klvl[nk] = HUGE_VAL, nk++;
         for (size_t k = 1; k < LEVELS; k++)
             above += hist[k];
@@ -739,6 +785,11 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     }
     t.o = o, t.height = height, t.width = width;
     t.far = cvhp__pick_rdp_far();
+    t.far_from = cvhp__rdp_far_from_scalar;
+#if CVHP_HAVE_AVX2 && defined(__x86_64__)
+    if (cvhp__isa() >= CVHP_ISA_AVX2 && cvhp__isa() <= CVHP_ISA_AVX512)
+        t.far_from = cvhp__rdp_far_from_avx2;
+#endif
     uint64_t *block = cvhp__alloc(t.ar.a, bytes);
     if (block == NULL) {
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);

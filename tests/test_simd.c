@@ -222,6 +222,55 @@ START_TEST(rdp_far_matches_scalar)
 }
 END_TEST
 
+/* The farthest point from a closed contour's start: a loop written here
+ * against the plain and AVX2 builds, on half-integer points in a small
+ * box (many equal distances, in the same and in different lanes), every
+ * length up to 70 at several offsets, and a range of copies of the start
+ * (no distance > 0: b). */
+static size_t far_from_loop(const double *r, const double *c, size_t a, size_t b)
+{
+    size_t idx = b;
+    double qmax = 0;
+    for (size_t i = a + 1; i < b; i++) {
+        const double q = (r[i] - r[a]) * (r[i] - r[a]) + (c[i] - c[a]) * (c[i] - c[a]);
+        if (q > qmax)
+            qmax = q, idx = i;
+    }
+    return idx;
+}
+
+START_TEST(rdp_far_from_matches_a_loop)
+{
+    enum { N = 96 };
+    double rr[N], cc[N];
+    test_rng r = {12};
+    int ran = 0;
+    for (int trial = 0; trial < 60; trial++) {
+        for (int i = 0; i < N; i++) {
+            const int same = trial % 7 == 0; /* every point the start */
+            rr[i] = same ? 1.5 : (double)(test_rng_next(&r) % 5) / 2;
+            cc[i] = same ? 2.5 : (double)(test_rng_next(&r) % 5) / 2;
+        }
+        for (size_t a = 0; a < 20; a += 3)
+            for (size_t b = a + 1; b <= a + 70 && b < N; b++) {
+                const size_t want = far_from_loop(rr, cc, a, b);
+                ck_assert_uint_eq(cvhp__rdp_far_from_scalar(rr, cc, a, b), want);
+#if CVHP_HAVE_AVX2 && defined(__x86_64__)
+                if (cvhp_isa_supported(CVHP_ISA_AVX2)) {
+                    ck_assert_msg(cvhp__rdp_far_from_avx2(rr, cc, a, b) == want, "trial %d (%zu, %zu): %zu, expected %zu",
+                                  trial, a, b, cvhp__rdp_far_from_avx2(rr, cc, a, b), want);
+                    ran++;
+                }
+#endif
+            }
+    }
+#if CVHP_HAVE_AVX2 && defined(__x86_64__)
+    ck_assert_int_eq(ran, cvhp_isa_supported(CVHP_ISA_AVX2) ? 60 * 7 * 70 : 0);
+#endif
+    (void)ran;
+}
+END_TEST
+
 START_TEST(box_area_semantics)
 {
     const float b[] = {0, 0, 10, 5,   /* 50 */
@@ -345,6 +394,7 @@ Suite *cvhp_test_suite(void)
     tcase_add_test(tc, box_area_semantics);
     tcase_add_test(tc, mask_row_kernels_match_definition);
     tcase_add_test(tc, rdp_far_matches_scalar);
+    tcase_add_test(tc, rdp_far_from_matches_a_loop);
     tcase_add_test(tc, box_area_bad_arguments);
     tcase_add_test(tc, isa_names_and_caps);
     tcase_add_test(tc, build_info_describes_build);
