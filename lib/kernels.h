@@ -112,6 +112,18 @@ static inline size_t cvhp__rdp_far_finish(const double *m, const double *ix, int
     return idx;
 }
 
+/* The corners of a cycle of packed points p (each (2r) << 32 | 2c; the
+ * difference of two is the same for the same lattice step, and only
+ * then): the points p[i], i in [lo, hi), where the step into p[i] is not
+ * the step out of it, p[i] - p[i - 1] != p[i + 1] - p[i], appended to out
+ * in order; how many. Both neighbours are inside: 0 < lo, hi + 1 <= the
+ * cycle's length. The AVX2 variant writes whole groups of four: out needs
+ * room for 3 points past the last corner. */
+size_t cvhp__corners_scalar(const uint64_t *p, size_t lo, size_t hi, uint64_t *out);
+#if CVHP_HAVE_AVX2 && defined(__x86_64__)
+size_t cvhp__corners_avx2(const uint64_t *p, size_t lo, size_t hi, uint64_t *out);
+#endif
+
 /* The first i in (a, b) farthest from point a (squared distance) when
  * that is > 0, else b: the split of a closed contour. Plain, and (x86-64
  * with AVX2 built) an AVX2 build of the same code. */

@@ -171,6 +171,7 @@ typedef struct {
     double *v; /* the contour being simplified: rows, columns, levels (rdp) */
     size_t v_cap;
     cvhp__rdp_far_fn far;
+    size_t (*corners)(const uint64_t *p, size_t lo, size_t hi, uint64_t *out);
     size_t (*far_from)(const double *r, const double *c, size_t a, size_t b);
 } tracer;
 
@@ -468,7 +469,10 @@ static int beyond_one(double pr, double pc, double ar, double ac, double br, dou
 enum { LEVELS = 64 };
 static inline size_t passes_keeping(double lvl)
 {
-    return lvl > LEVELS - 1 ? LEVELS - 1 : (size_t)ceil(lvl) - 1;
+    if (lvl > LEVELS - 1)
+        return LEVELS - 1;
+    const size_t f = (size_t)lvl; /* floor (lvl > 1); ceil is a libm call on baseline x86-64 */
+    return f - ((double)f == lvl);
 }
 
 size_t cvhp__rdp_stack = 64;
@@ -573,22 +577,29 @@ static size_t rdp(const tracer *t, const double *r, const double *c, size_t a, s
     }
 }
 
-/* Takes the points src[0, len) after the pending point *pend (the step
- * into it *step): each point's predecessor goes to pk[n] and stays unless
- * it is inside a straight run (the step into it is the step out of it) and
- * keep_all is 0; the new n. No branch (which points are is unpredictable),
- * and the count is the only chain. */
-static inline size_t prune_run(const uint64_t *src, size_t len, uint64_t *pk, size_t n, uint64_t *pend,
-                               uint64_t *step, size_t keep_all)
+/* Appends to pk[n..] the points cyc[i], i in [lo, hi), of the m-point
+ * cycle: all of them (keep_all), or its corners (the points where the step
+ * in is not the step out, neighbours taken around the cycle); the new n.
+ * pk has room for 3 points past the last. */
+static size_t corners_of(const tracer *t, const uint64_t *cyc, size_t m, size_t lo, size_t hi, uint64_t *pk, size_t n,
+                         int keep_all)
 {
-    uint64_t p = *pend, s = *step;
-    for (size_t i = 0; i < len; i++) {
-        const uint64_t cur = src[i], d = cur - p;
-        pk[n] = p;
-        n += (size_t)(d != s) | keep_all;
-        p = cur, s = d;
+    if (keep_all) {
+        memcpy(pk + n, cyc + lo, (hi - lo) * sizeof *pk);
+        return n + hi - lo;
     }
-    *pend = p, *step = s;
+    if (lo == 0 && hi > 0) { /* its step in comes from the last point */
+        pk[n] = cyc[0];
+        n += cyc[0] - cyc[m - 1] != cyc[1] - cyc[0];
+        lo = 1;
+    }
+    const size_t mid = hi == m ? m - 1 : hi; /* the last point's step out goes to the first */
+    if (lo < mid)
+        n += t->corners(cyc, lo, mid, pk + n);
+    if (hi == m && lo < m) {
+        pk[n] = cyc[m - 1];
+        n += cyc[m - 1] - cyc[m - 2] != cyc[0] - cyc[m - 1];
+    }
     return n;
 }
 
@@ -605,6 +616,16 @@ static void unpack_points(const uint64_t *pk, size_t n, double *vr, double *vc)
         memcpy(&r, &br, sizeof r), memcpy(&c, &bc, sizeof c);
         vr[i] = r - 0x1p51, vc[i] = c - 0x1p51;
     }
+}
+
+size_t cvhp__corners_scalar(const uint64_t *p, size_t lo, size_t hi, uint64_t *out)
+{
+    size_t n = 0;
+    for (size_t i = lo; i < hi; i++) { /* no branch: which points are corners is unpredictable */
+        out[n] = p[i];
+        n += p[i] - p[i - 1] != p[i + 1] - p[i];
+    }
+    return n;
 }
 
 /* whether the pass at tolerance eps keeps a point whose smallest distance
@@ -636,12 +657,11 @@ static int emit(tracer *t, const contour *f)
      * the same for the same step, and only then), the inside points of
      * straight runs left out; then as doubles */
     const size_t s0 = last + 1 == m ? 0 : last + 1;
-    uint64_t pend = cyc[s0], step = 0; /* no step is 0: the first point stays */
     size_t n = 0;
-    n = prune_run(cyc + s0 + 1, m - s0 - 1, pk, n, &pend, &step, (size_t)!prune);
-    n = prune_run(cyc, s0, pk, n, &pend, &step, (size_t)!prune);
-    n = prune_run(cyc + s0, 1, pk, n, &pend, &step, (size_t)!prune);
-    pk[n++] = pend; /* closed: the first point again */
+    pk[n++] = cyc[s0]; /* the first point stays, */
+    n = corners_of(t, cyc, m, s0 + 1, m, pk, n, !prune);
+    n = corners_of(t, cyc, m, 0, s0, pk, n, !prune);
+    pk[n++] = cyc[s0]; /* and closes the contour */
     unpack_points(pk, n, vr, vc);
     /* Cumulative simplification, tolerances 0, 1, 2, ... while there are
      * too many points. The pass at 0 drops exactly the points inside
@@ -786,9 +806,10 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     t.o = o, t.height = height, t.width = width;
     t.far = cvhp__pick_rdp_far();
     t.far_from = cvhp__rdp_far_from_scalar;
+    t.corners = cvhp__corners_scalar;
 #if CVHP_HAVE_AVX2 && defined(__x86_64__)
     if (cvhp__isa() >= CVHP_ISA_AVX2 && cvhp__isa() <= CVHP_ISA_AVX512)
-        t.far_from = cvhp__rdp_far_from_avx2;
+        t.far_from = cvhp__rdp_far_from_avx2, t.corners = cvhp__corners_avx2;
 #endif
     uint64_t *block = cvhp__alloc(t.ar.a, bytes);
     if (block == NULL) {
@@ -847,9 +868,9 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     size_t big = 0; /* the largest contour: the scratch for one at a time */
     for (size_t f = 0; f < t.nc; f++)
         big = t.cs[f].m > big ? t.cs[f].m : big;
-    if (4 * (big + 1) <= nbits) /* in the block: the bits are done with */
+    if (4 * (big + 2) <= nbits) /* in the block: the bits are done with */
         t.v = (double *)(void *)block;
-    else if (!grow(&t.ar, (void **)&t.v, &t.v_cap, 4 * (big + 1), sizeof *t.v)) {
+    else if (!grow(&t.ar, (void **)&t.v, &t.v_cap, 4 * (big + 2), sizeof *t.v)) {
         st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
         goto done;
     }

@@ -271,6 +271,55 @@ START_TEST(rdp_far_from_matches_a_loop)
 }
 END_TEST
 
+/* The corners of a cycle of packed points: walks of lattice steps drawn
+ * from a few (long straight runs and turns, in every lane position), every
+ * range [lo, hi) inside, against the definition written here; the AVX2
+ * build must match and stay within its room (3 points past the last, the
+ * output allocated to exactly that, so ASan sees an overrun). */
+START_TEST(corners_match_the_definition)
+{
+    enum { N = 80 };
+    static const uint64_t steps[4] = {1, (uint64_t)1 << 32, (uint64_t)0 - 1, ((uint64_t)1 << 32) + 1};
+    uint64_t p[N];
+    test_rng r = {13};
+    int ran = 0;
+    for (int trial = 0; trial < 40; trial++) {
+        p[0] = (uint64_t)100 << 32 | 100;
+        uint64_t s = steps[0];
+        for (int i = 1; i < N; i++) {
+            if (test_rng_next(&r) % (1 + trial % 4) == 0) /* turn often, or seldom */
+                s = steps[test_rng_next(&r) % 4];
+            p[i] = p[i - 1] + s;
+        }
+        for (size_t lo = 1; lo < 12; lo++)
+            for (size_t hi = lo; hi + 1 <= N; hi++) {
+                uint64_t want[N];
+                size_t nw = 0;
+                for (size_t i = lo; i < hi; i++)
+                    if (p[i] - p[i - 1] != p[i + 1] - p[i])
+                        want[nw++] = p[i];
+                uint64_t *out = malloc((hi - lo + 3) * sizeof *out);
+                size_t n = cvhp__corners_scalar(p, lo, hi, out);
+                ck_assert_uint_eq(n, nw);
+                ck_assert(n == 0 || memcmp(out, want, n * sizeof *out) == 0);
+#if CVHP_HAVE_AVX2 && defined(__x86_64__)
+                if (cvhp_isa_supported(CVHP_ISA_AVX2)) {
+                    n = cvhp__corners_avx2(p, lo, hi, out);
+                    ck_assert_msg(n == nw && (n == 0 || memcmp(out, want, n * sizeof *out) == 0),
+                                  "trial %d [%zu, %zu): %zu corners, expected %zu", trial, lo, hi, n, nw);
+                    ran++;
+                }
+#endif
+                free(out);
+            }
+    }
+#if CVHP_HAVE_AVX2 && defined(__x86_64__)
+    ck_assert_int_eq(ran > 0, cvhp_isa_supported(CVHP_ISA_AVX2));
+#endif
+    (void)ran;
+}
+END_TEST
+
 START_TEST(box_area_semantics)
 {
     const float b[] = {0, 0, 10, 5,   /* 50 */
@@ -395,6 +444,7 @@ Suite *cvhp_test_suite(void)
     tcase_add_test(tc, mask_row_kernels_match_definition);
     tcase_add_test(tc, rdp_far_matches_scalar);
     tcase_add_test(tc, rdp_far_from_matches_a_loop);
+    tcase_add_test(tc, corners_match_the_definition);
     tcase_add_test(tc, box_area_bad_arguments);
     tcase_add_test(tc, isa_names_and_caps);
     tcase_add_test(tc, build_info_describes_build);

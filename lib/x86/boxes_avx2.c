@@ -180,6 +180,32 @@ void cvhp__nonzero_bits_avx2(const uint8_t *row, size_t width, uint64_t *bits)
     }
 }
 
+/* Four points per step: the corners' lanes packed to the front by a
+ * permutation from their mask, the group stored whole. */
+size_t cvhp__corners_avx2(const uint64_t *p, size_t lo, size_t hi, uint64_t *out)
+{
+    /* for each mask of 4 lanes, the 32-bit halves of its set lanes first */
+    static const int32_t pack[16][8] = {
+        {0, 1, 0, 1, 0, 1, 0, 1}, {0, 1, 0, 1, 0, 1, 0, 1}, {2, 3, 0, 1, 0, 1, 0, 1}, {0, 1, 2, 3, 0, 1, 0, 1},
+        {4, 5, 0, 1, 0, 1, 0, 1}, {0, 1, 4, 5, 0, 1, 0, 1}, {2, 3, 4, 5, 0, 1, 0, 1}, {0, 1, 2, 3, 4, 5, 0, 1},
+        {6, 7, 0, 1, 0, 1, 0, 1}, {0, 1, 6, 7, 0, 1, 0, 1}, {2, 3, 6, 7, 0, 1, 0, 1}, {0, 1, 2, 3, 6, 7, 0, 1},
+        {4, 5, 6, 7, 0, 1, 0, 1}, {0, 1, 4, 5, 6, 7, 0, 1}, {2, 3, 4, 5, 6, 7, 0, 1}, {0, 1, 2, 3, 4, 5, 6, 7},
+    };
+    static const uint8_t count[16] = {0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4};
+    size_t n = 0, i = lo;
+    for (; i + 4 <= hi; i += 4) {
+        const __m256i a = _mm256_loadu_si256((const __m256i *)(p + i - 1));
+        const __m256i b = _mm256_loadu_si256((const __m256i *)(p + i));
+        const __m256i c = _mm256_loadu_si256((const __m256i *)(p + i + 1));
+        const __m256i same = _mm256_cmpeq_epi64(_mm256_sub_epi64(b, a), _mm256_sub_epi64(c, b));
+        const unsigned mask = ~(unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(same)) & 15;
+        const __m256i perm = _mm256_loadu_si256((const __m256i *)pack[mask]);
+        _mm256_storeu_si256((__m256i *)(out + n), _mm256_permutevar8x32_epi32(b, perm));
+        n += count[mask];
+    }
+    return n + cvhp__corners_scalar(p, i, hi, out + n);
+}
+
 /* Four points per step; each lane keeps its first maximum (strict >), and
  * the lanes are reduced to the lowest index among the largest values. */
 size_t cvhp__rdp_far_avx2(const double *r, const double *c, size_t lo, size_t hi, double ar, double ac, double er,
