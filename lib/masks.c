@@ -83,16 +83,27 @@ struct cvhp_polygons {
  * only through them. Those segments (cases 7 and 8 and the second of 9:
  * the corners open to the top left) are about a quarter of the points.
  *
+ * The last segment of a cycle joins the top and left edges of its square
+ * (the rightmost square in the cycle's bottom row: the same argument upside
+ * down), so it passes the cycle's largest point in (row, col) order, the
+ * crossing on that square's left edge. A ray from the square's top-left
+ * corner down and to the right crosses the cycle once, so that pixel is
+ * inside, as the bottom-right pixel of the first segment's square is (a
+ * ray up and to the left): both are in for an outer boundary, whose last
+ * segment runs top to left (cases 1 and 9) and ends at the largest point,
+ * and out for a hole, whose last segment runs left to top (case 14) and
+ * starts there.
+ *
  * So the mask is thresholded once into a padded bit matrix, and a scan
  * visits the squares in order: at a bottom-right segment not traced yet
  * (the first of its cycle), it follows the cycle square by square (a
  * segment leaving a square through an edge enters the neighbour across it,
  * at the segment that starts on that edge), marking the bottom-right
- * segments it passes and noting the last segment in visiting order.
- * Nothing is looked up and nothing is linked: the cost is one step per
- * contour point and one pass over the bits. */
+ * segments it passes. Nothing is looked up and nothing is linked: the cost
+ * is one step per contour point and one pass over the bits. */
 
 enum { T_ = 0, L_ = 1, B_ = 2, R_ = 3 }; /* a square's edges; the one across from e is e ^ 2 */
+enum { ADV, VEC, NEXT, FL };             /* the walk tables' arrays */
 
 /* The segments of each square case (corners: bit 0 top-left, 1 top-right,
  * 2 bottom-left, 3 bottom-right) as edges {top, left, bottom, right}: from
@@ -124,7 +135,8 @@ static const uint16_t seg_table[16] = {
 #undef SEG2
 
 typedef struct {
-    size_t start, m, last; /* the cycle's m points at cyc[start..]; its last segment leaves point `last` */
+    size_t start, m; /* the cycle's m points at cyc[start..], from its first segment on */
+    uint64_t top; /* its largest point */
     int hole;
 } contour;
 
@@ -141,20 +153,19 @@ typedef struct {
      * r0 of seen: its bottom-right segment is traced */
     uint64_t *seen;
     size_t S;
-    /* The walks' tables, [case * 4 + edge]: forwards for the segment that
-     * starts on the edge, backwards for the one that ends on it. A walk's
-     * state is 4 x its square's bit place + that edge; adv moves it to the
-     * next segment's (the square across the segment's far end), vec moves
-     * the point (a packed (2r, 2c), mod 2^64); fl: 8 a segment is there, 4
-     * it is a saddle's second, 16 it joins the bottom and right edges. */
-    struct {
-        int64_t adv;
-        uint64_t vec;
-    } fwd[64], bwd[64];
-    uint8_t ffl[64], bfl[64];
+    /* The walks' tables: tab[0] forwards for the segment that starts on an
+     * edge, tab[1] backwards for the one that ends on it, each four arrays
+     * of words at [edge * 16 + case]: ADV moves a walk's square (a bit
+     * place) to the next segment's (across the segment's far end), VEC
+     * moves its point (a packed (2r, 2c), mod 2^64), NEXT points at the
+     * arrays' row for the next segment's edge, FL: 8 a segment is there, 16
+     * it joins the bottom and right edges. A walk's state is its square and
+     * its row (a pointer): each entry is one load at a fixed displacement
+     * from it, indexed by the case, with no index arithmetic or shifts in
+     * the step's chain (two of Zen 3's four integer pipes take shifts: they
+     * bounded the walk). */
+    int64_t tab[2][4][64];
     int64_t delta[4];  /* the step to the square across each edge */
-    uint64_t *bcyc;    /* the points a backward walk meets, in its order */
-    size_t bcap;
     /* the points of every contour, (2 r0) << 32 | 2 c0 in padded
      * coordinates; at most vmax, two per square. In the call's scratch
      * block until they outgrow it (cyc_owned then). */
@@ -177,22 +188,23 @@ typedef struct {
 
 static void step_table(tracer *t, int64_t rowbits)
 {
-    memset(t->fwd, 0, sizeof t->fwd), memset(t->bwd, 0, sizeof t->bwd);
-    memset(t->ffl, 0, sizeof t->ffl), memset(t->bfl, 0, sizeof t->bfl);
+    memset(t->tab, 0, sizeof t->tab);
     int64_t *const delta = t->delta; /* the square across each edge */
     delta[T_] = -rowbits, delta[L_] = -1, delta[B_] = rowbits, delta[R_] = 1;
     for (unsigned sq = 1; sq < 15; sq++) {
         const unsigned e = seg_table[sq];
         for (unsigned second = 0; second <= (e >> 4 & 1); second++) {
             const unsigned from = e >> 5 * second & 3, to = e >> (5 * second + 2) & 3;
-            const uint8_t fl = (uint8_t)((from + to == B_ + R_ ? 16 : 0) | 8 | second << 2); /* 16: the pair {B, R} */
+            const uint8_t fl = (uint8_t)((from + to == B_ + R_ ? 16 : 0) | 8); /* 16: the pair {B, R} */
             /* (r, c) packed as r << 32 | c: a difference mod 2^64 */
             const uint64_t vec = ((uint64_t)CROSS_R2[to] - CROSS_R2[from]) * ((uint64_t)1 << 32) +
                                  ((uint64_t)CROSS_C2[to] - CROSS_C2[from]);
-            t->fwd[sq * 4 + from].adv = 4 * delta[to] + (int64_t)(to ^ 2) - (int64_t)from;
-            t->fwd[sq * 4 + from].vec = vec, t->ffl[sq * 4 + from] = fl;
-            t->bwd[sq * 4 + to].adv = 4 * delta[from] + (int64_t)(from ^ 2) - (int64_t)to;
-            t->bwd[sq * 4 + to].vec = (uint64_t)0 - vec, t->bfl[sq * 4 + to] = fl;
+            int64_t(*const f)[64] = t->tab[0], (*const b)[64] = t->tab[1];
+            const unsigned i = from * 16 + sq, j = to * 16 + sq;
+            f[ADV][i] = delta[to], f[VEC][i] = (int64_t)vec, f[FL][i] = fl;
+            f[NEXT][i] = (int64_t)(intptr_t)&f[0][(to ^ 2) * 16];
+            b[ADV][j] = delta[from], b[VEC][j] = (int64_t)((uint64_t)0 - vec), b[FL][j] = fl;
+            b[NEXT][j] = (int64_t)(intptr_t)&b[0][(from ^ 2) * 16];
         }
     }
 }
@@ -211,40 +223,39 @@ static int grow_points(tracer *t, size_t need)
     return 1;
 }
 
-/* The case of the square whose top-left corner is bit pos of the matrix,
- * rows rowbytes apart */
-static inline unsigned square_case(const unsigned char *bytes, size_t rowbytes, size_t pos)
+/* The case of the square whose top-left corner is bit pos of the matrix
+ * (bytes; lower is bytes + the row's length - 1): the lower row is read
+ * from a byte earlier, so each row's two bits land in place with one shift
+ * and one mask. */
+static inline size_t square_case(const unsigned char *bytes, const unsigned char *lower, size_t pos)
 {
-    const unsigned char *q = bytes + (pos >> 3);
     uint64_t a, b;
-    memcpy(&a, q, sizeof a);
-    memcpy(&b, q + rowbytes, sizeof b);
+    memcpy(&a, bytes + (pos >> 3), sizeof a);
+    memcpy(&b, lower + (pos >> 3), sizeof b); /* bit 8 + j: bit j of the lower row */
     const unsigned sh = (unsigned)(pos & 7);
-    return (unsigned)(a >> sh & 3) | (unsigned)(b >> sh & 3) << 2;
+    return (size_t)(a >> sh & 3) + (size_t)(b >> (sh + 6) & 12);
 }
 
-/* One step of a walk (W: f or b, its table; CHECK: whether the other walk
- * may already have taken the segment, i.e. its last point is this one's
- * next): the point recorded, the last segment in visiting order noted, a
- * bottom-right segment marked for the scan. */
-#define WALK_STEP(W, TAB, FL, out, n, q, k, best, last, CHECK)                          \
+/* One step of a walk (W: f or b, its table; out: where its next point
+ * goes; CHECK: whether the other walk may already have taken the segment,
+ * i.e. its last point is this one's next): the point recorded, a
+ * bottom-right segment marked for the scan. Little state, so both walks
+ * stay in registers. */
+#define WALK_STEP(W, out, q, pos, row, CHECK)                                           \
     do {                                                                                \
-        const unsigned i_ = square_case(bytes, rowbytes, k >> 2) * 4 + (unsigned)(k & 3); \
-        const unsigned fl_ = t->FL[i_];                                                 \
+        const int64_t *const e_ = row + square_case(bytes, lower, pos);                 \
+        const uint64_t fl_ = (uint64_t)e_[FL * 64], vec_ = (uint64_t)e_[VEC * 64];      \
         if (!(fl_ & 8))                                                                 \
             return -1;                                                                  \
         CHECK;                                                                          \
-        const uint64_t key_ = (k >> 2) * 2 + (fl_ >> 2 & 1); /* the visiting order */  \
-        if (key_ >= best)                                                               \
-            best = key_, last = n;                                                      \
         if (fl_ & 16)                                                                   \
-            t->seen[k >> 8] |= (uint64_t)1 << (k >> 2 & 63);                            \
-        k += (size_t)t->TAB[i_].adv;                                                    \
-        W##_RECORD(out, n, q, t->TAB[i_].vec);                                          \
+            t->seen[pos >> 6] |= (uint64_t)1 << (pos & 63);                             \
+        pos += (size_t)e_[ADV * 64], row = (const int64_t *)(intptr_t)e_[NEXT * 64];   \
+        W##_RECORD(out, q, vec_);                                                       \
     } while (0)
 /* forwards the point is where the segment starts, backwards where it ends */
-#define f_RECORD(out, n, q, vec) (out[n++] = q, q += vec)
-#define b_RECORD(out, n, q, vec) (q += vec, out[n++] = q)
+#define f_RECORD(out, q, vec) (*out++ = q, top = q > top ? q : top, q += vec)
+#define b_RECORD(out, q, vec) (q += vec, *out-- = q, top = q > top ? q : top)
 
 /* Follows the cycle through the segment leaving edge e of square (r0, c0)
  * and appends it to the contours. 0: out of memory; -1: it does not close
@@ -255,50 +266,47 @@ static inline unsigned square_case(const unsigned char *bytes, size_t rowbytes, 
  * independent chains (kept few and in registers: the state is one word). */
 static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
 {
-    const unsigned char *const bytes = (const unsigned char *)t->bits;
-    const size_t rowbytes = 8 * t->S, m0 = t->nv, pos = r0 * 64 * t->S + c0 + 63;
-    size_t kf = 4 * pos + e, kb = 4 * (pos + (size_t)t->delta[e]) + (e ^ 2);
+    const unsigned char *const bytes = (const unsigned char *)t->bits, *const lower = bytes + 8 * t->S - 1;
+    const size_t m0 = t->nv, pos = r0 * 64 * t->S + c0 + 63;
+    size_t pf_ = pos, pb_ = pos + (size_t)t->delta[e]; /* each walk's square, and its table row (its edge) */
+    const int64_t *ef = &t->tab[0][0][e * 16], *eb = &t->tab[1][0][(e ^ 2) * 16];
+    uint64_t top = 0; /* the largest point either walk has met */
     uint64_t qf = (uint64_t)(2 * r0 + CROSS_R2[e]) << 32 | (2 * c0 + CROSS_C2[e]), qb = qf;
-    uint64_t *cyc = t->cyc + m0, *bcyc = t->bcyc;
-    size_t room = t->vcap - m0, broom = t->bcap;
-    /* the points each walk has met; where its last segment in visiting
-     * order starts */
-    size_t a = 0, b = 0, lastf = 0, lastb = 0;
-    uint64_t bestf = 0, bestb = 0;
-    WALK_STEP(b, bwd, bfl, bcyc, b, qb, kb, bestb, lastb, (void)0); /* s[-1]: the forward walk has not started */
+    /* where each walk's next point goes: the forward walk's up from the
+     * start of the free room, the backward walk's down from its end, so
+     * both lie in the cycle's order; one test a round tells the room is
+     * full (two points a round). A trace leaves a point free at least; the
+     * first backward step needs one. */
+    if (t->vcap == m0 && !grow_points(t, m0 + 2))
+        return 0;
+    uint64_t *pf = t->cyc + m0, *pb = t->cyc + t->vcap - 1;
+    WALK_STEP(b, pb, qb, pb_, eb, (void)0); /* s[-1]: the forward walk has not started */
     for (;;) {
-        if (a == room || b == broom) { /* rare */
+        if (pb <= pf) { /* rare: room for one point or none */
+            const size_t a = (size_t)(pf - (t->cyc + m0)), b = (size_t)(t->cyc + t->vcap - 1 - pb), cap = t->vcap;
             if (m0 + a + b >= t->vmax) /* more points than segments */
                 return -1;
-            if (!grow_points(t, m0 + a + 1) || !grow(&t->ar, (void **)&t->bcyc, &t->bcap, b + 1, sizeof *t->bcyc))
+            if (!grow_points(t, m0 + a + b + 2))
                 return 0;
-            cyc = t->cyc + m0, bcyc = t->bcyc, room = t->vcap - m0, broom = t->bcap;
+            /* the backward walk's points to the end of the larger room */
+            memmove(t->cyc + t->vcap - b, t->cyc + cap - b, b * sizeof *t->cyc);
+            pf = t->cyc + m0 + a, pb = t->cyc + t->vcap - 1 - b;
         }
-        WALK_STEP(f, fwd, ffl, cyc, a, qf, kf, bestf, lastf, if (qf == qb) goto met);
-        WALK_STEP(b, bwd, bfl, bcyc, b, qb, kb, bestb, lastb,
-                  if (qb + t->bwd[i_].vec == cyc[a - 1]) goto met);
+        WALK_STEP(f, pf, qf, pf_, ef, if (qf == qb) goto met);
+        WALK_STEP(b, pb, qb, pb_, eb, if (qb + vec_ == pf[-1]) goto met);
     }
 met:;
     /* the cycle from the first segment: the forward walk's points, then the
-     * backward walk's reversed (its far end is where the forward walk
-     * stopped) */
-    const size_t m = a + b;
-    if (m0 + m > t->vcap && !grow_points(t, m0 + m))
-        return 0;
-    cyc = t->cyc + m0;
-    for (size_t i = 0; i < b; i++)
-        cyc[m - 1 - i] = bcyc[i];
+     * backward walk's (its far end is where the forward walk stopped) */
+    uint64_t *const cyc = t->cyc + m0;
+    const size_t a = (size_t)(pf - cyc), b = (size_t)(t->cyc + t->vcap - 1 - pb), m = a + b;
+    memmove(cyc + a, pb + 1, b * sizeof *cyc);
     if (!grow(&t->ar, (void **)&t->cs, &t->ccap, t->nc + 1, sizeof *t->cs))
         return 0;
-    t->cs[t->nc].start = m0, t->cs[t->nc].m = m;
-    t->cs[t->nc].last = bestb > bestf ? m - 1 - lastb : lastf;
-    /* The first segment cuts off its square's bottom-right corner, and the
-     * cycle lies in that square and the ones after it in visiting order:
-     * a ray from the corner up and to the left crosses the cycle once, so
-     * the cycle encloses the corner pixel. Out (case 7, the segment from
-     * the right edge): the cycle bounds a hole; in (8 and 9): an outer
-     * boundary. The windings follow (find_contours keeps the object on one
-     * side). */
+    t->cs[t->nc].start = m0, t->cs[t->nc].m = m, t->cs[t->nc].top = top;
+    /* the first segment's bottom-right pixel out (case 7, the segment from
+     * the right edge): a hole (see above; the windings follow, as
+     * find_contours keeps the object on one side) */
     t->cs[t->nc].hole = e == R_;
     t->nc++;
     t->nv = m0 + m;
@@ -361,6 +369,22 @@ static inline __attribute__((always_inline)) int scan_rows(tracer *t, size_t hei
     return 1;
 }
 #undef SCAN_TOPS
+
+/* Where x is in p[0, m) (it is there): four at a time, then found. */
+static size_t find_point(const uint64_t *p, size_t m, uint64_t x)
+{
+    size_t j = 0;
+    for (; j + 4 <= m; j += 4) {
+        u64x4 v;
+        memcpy(&v, p + j, sizeof v);
+        const u64x4 eq = (u64x4)(v == x);
+        if ((eq[0] | eq[1]) | (eq[2] | eq[3]))
+            break;
+    }
+    while (p[j] != x)
+        j++;
+    return j;
+}
 
 #if CVHP_HAVE_AVX2 && defined(__x86_64__)
 __attribute__((target("avx2"))) static int scan_avx2(tracer *t, size_t height, size_t width)
@@ -639,7 +663,7 @@ static int emit(tracer *t, const contour *f)
 {
     const cvhp_mask_options *o = t->o;
     cvhp_polygons *p = t->p;
-    const size_t at = p->start[p->n], m = f->m, last = f->last;
+    const size_t at = p->start[p->n], m = f->m;
     const uint64_t *cyc = t->cyc + f->start;
     /* (row, col); the points rdp keeps, in order, and their levels */
     double *vr = t->v, *vc = vr + m + 1, *klvl = vc + m + 1;
@@ -656,7 +680,10 @@ static int emit(tracer *t, const contour *f)
     /* the contour in order, packed (the packed difference of two points is
      * the same for the same step, and only then), the inside points of
      * straight runs left out; then as doubles */
-    const size_t s0 = last + 1 == m ? 0 : last + 1;
+    /* from the end of its last segment in visiting order: the largest point
+     * for an outer boundary, the one after it for a hole (see above) */
+    size_t s0 = find_point(cyc, m, f->top);
+    s0 = !f->hole ? s0 : s0 + 1 < m ? s0 + 1 : 0;
     size_t n = 0;
     pk[n++] = cyc[s0]; /* the first point stays, */
     n = corners_of(t, cyc, m, s0 + 1, m, pk, n, !prune);
@@ -821,10 +848,6 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     t.seen = t.bits + (height + 2) * t.S;
     memset(t.seen, 0, (height + 1) * t.S * sizeof *t.seen);
     step_table(&t, (int64_t)(64 * t.S));
-    if (!grow(&t.ar, (void **)&t.bcyc, &t.bcap, 1024, sizeof *t.bcyc)) {
-        st = cvhp__error(CVHP_ERR_OUT_OF_MEMORY, "%s: cannot allocate scratch", fn);
-        goto done;
-    }
     cvhp__threshold_bits_fn thr_bits = src->f ? cvhp__pick_threshold_bits() : NULL;
     cvhp__nonzero_bits_fn nz_bits = src->f ? NULL : cvhp__pick_nonzero_bits();
     memset(t.bits, 0, t.S * sizeof *t.bits); /* the top padding */
@@ -888,7 +911,6 @@ done:
     if (t.v_cap) /* not in the block */
         cvhp__free(t.ar.a, t.v);
     cvhp__free(t.ar.a, t.cs);
-    cvhp__free(t.ar.a, t.bcyc);
     cvhp__free(t.ar.a, block);
     return st;
 }

@@ -307,6 +307,38 @@ START_TEST(polygon_area_round_trip)
 }
 END_TEST
 
+/* 1024 isolated pixels, 4 points each: twice the scratch room for points
+ * (8 (H + W) + 1024 = 2048), so the array grows in the middle of a
+ * contour, with its backward walk's points at the room's end to move.
+ * Every contour is its pixel's diamond, in find_contours' order and
+ * orientation. */
+START_TEST(isolated_pixels_outgrow_the_room)
+{
+    enum { N = 64 };
+    uint8_t m[N * N] = {0};
+    for (int y = 0; y < N; y += 2)
+        for (int x = 0; x < N; x += 2)
+            m[y * N + x] = 1;
+    cvhp_mask_options o;
+    cvhp_mask_options_init(&o);
+    o.flags = CVHP_POLY_RAW;
+    cvhp_polygons *p;
+    ck_assert_ok(cvhp_mask_u8_to_polygons(m, N, N, &o, &p));
+    ck_assert_uint_eq(cvhp_polygons_count(p), (N / 2) * (N / 2));
+    for (size_t i = 0; i < cvhp_polygons_count(p); i++) {
+        const double x = (double)(2 * (i % (N / 2))), y = (double)(2 * (i / (N / 2)));
+        /* (x, y): from the bottom corner, left, top, right, back (find_contours) */
+        const double want[5][2] = {{x, y + 0.5}, {x - 0.5, y}, {x, y - 0.5}, {x + 0.5, y}, {x, y + 0.5}};
+        ck_assert_uint_eq(cvhp_polygon_points(p, i), 5);
+        const double *c = cvhp_polygon_coords(p, i);
+        for (int k = 0; k < 5; k++)
+            ck_assert_msg(c[2 * k] == want[k][0] && c[2 * k + 1] == want[k][1], "pixel %zu point %d: (%g, %g)", i, k,
+                          c[2 * k], c[2 * k + 1]);
+    }
+    cvhp_polygons_free(p);
+}
+END_TEST
+
 START_TEST(holes_and_empty)
 {
     uint8_t m[10 * 10] = {0};
@@ -690,6 +722,7 @@ Suite *cvhp_test_suite(void)
     tcase_add_test(tc, refinement_counts_follow_the_spec);
     tcase_add_test(tc, polygon_area_round_trip);
     tcase_add_test(tc, holes_and_empty);
+    tcase_add_test(tc, isolated_pixels_outgrow_the_room);
     tcase_add_test(tc, copy_all_equals_accessors);
     tcase_add_test(tc, bad_inputs);
     suite_add_tcase(s, tc);
