@@ -120,6 +120,20 @@ static void check_golden_masks(void)
             snprintf(what, sizeof what, "%s u8 max %lld", c->name, (long long)limits[t]);
             expect_polys(p, pn, np, pv, 0, what);
             expect_holes(p, &gm, what);
+            /* in pixels: whole numbers, the same ones the golden coordinates divide */
+            cvhp_polygons *px;
+            o.flags = CVHP_POLY_PIXELS;
+            ck_assert_ok(cvhp_mask_u8_to_polygons(m, h, w, &o, &px));
+            o.flags = 0;
+            ck_assert_uint_eq(cvhp_polygons_total_points(px), cvhp_polygons_total_points(p));
+            for (size_t i = 0; i < cvhp_polygons_count(p); i++) {
+                const double *a = cvhp_polygon_coords(p, i), *b = cvhp_polygon_coords(px, i);
+                for (size_t k = 0; k < cvhp_polygon_points(p, i); k++)
+                    ck_assert_msg(b[2 * k] == floor(b[2 * k]) && b[2 * k + 1] == floor(b[2 * k + 1]) &&
+                                      b[2 * k] / (double)w == a[2 * k] && b[2 * k + 1] / (double)h == a[2 * k + 1],
+                                  "%s polygon %zu point %zu in pixels: (%g, %g)", what, i, k, b[2 * k], b[2 * k + 1]);
+            }
+            cvhp_polygons_free(px);
             cvhp_polygons_free(p);
             ck_assert_ok(cvhp_mask_to_polygons(soft, h, w, &o, &p));
             snprintf(what, sizeof what, "%s float max %lld", c->name, (long long)limits[t]);
