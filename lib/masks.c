@@ -339,30 +339,27 @@ static inline __attribute__((always_inline)) int scan_rows(tracer *t, size_t hei
     const size_t S = t->S, kend = ((width + 63) / 64 + 8) & ~(size_t)7; /* past the word of square c0 = width */
     for (size_t r0 = 0; r0 <= height; r0++) {
         const uint64_t *U = t->bits + r0 * S, *D = U + S, *V = t->seen + r0 * S;
-        for (size_t k = 0; k < kend; k += 8) {
-            u64x4 c[2];
-            for (int h = 0; h < 2; h++) { /* no function returns a vector: not an ABI without AVX */
-                u64x4 u, un, d, dn, v;
-                memcpy(&u, U + k + 4 * h, sizeof u), memcpy(&un, U + k + 4 * h + 1, sizeof un);
-                memcpy(&d, D + k + 4 * h, sizeof d), memcpy(&dn, D + k + 4 * h + 1, sizeof dn);
-                memcpy(&v, V + k + 4 * h, sizeof v);
-                c[h] = SCAN_TOPS(u, un, d, dn) & ~v;
-            }
-            const u64x4 any = c[0] | c[1];
-            if (!((any[0] | any[1]) | (any[2] | any[3])))
-                continue;
-            for (size_t w = k; w < k + 8; w++) {
-                const uint64_t top = SCAN_TOPS(U[w], U[w + 1], D[w], D[w + 1]);
-                for (uint64_t cand = top & ~V[w]; cand; cand = top & ~V[w]) { /* not traced yet */
-                    const unsigned j = (unsigned)__builtin_ctzll(cand);
-                    const unsigned tr = (unsigned)((j == 63 ? U[w + 1] : U[w] >> (j + 1)) & 1); /* top-right */
-                    /* 7: right to bottom; 8, 9: bottom to right */
-                    const int rc = trace(t, (uint32_t)r0, (uint32_t)(64 * w + j - 63), tr ? R_ : B_);
-                    if (rc != 1)
-                        return rc;
-                    if (!(V[w] >> j & 1)) /* the trace passes its first segment */
-                        return -1;
-                }
+        u64x4 any = {0, 0, 0, 0}; /* over the whole row: almost every row has none */
+        for (size_t k = 0; k < kend; k += 4) {
+            u64x4 u, un, d, dn, v;
+            memcpy(&u, U + k, sizeof u), memcpy(&un, U + k + 1, sizeof un);
+            memcpy(&d, D + k, sizeof d), memcpy(&dn, D + k + 1, sizeof dn);
+            memcpy(&v, V + k, sizeof v);
+            any |= SCAN_TOPS(u, un, d, dn) & ~v;
+        }
+        if (!((any[0] | any[1]) | (any[2] | any[3])))
+            continue;
+        for (size_t w = 0; w < kend; w++) {
+            const uint64_t top = SCAN_TOPS(U[w], U[w + 1], D[w], D[w + 1]);
+            for (uint64_t cand = top & ~V[w]; cand; cand = top & ~V[w]) { /* not traced yet */
+                const unsigned j = (unsigned)__builtin_ctzll(cand);
+                const unsigned tr = (unsigned)((j == 63 ? U[w + 1] : U[w] >> (j + 1)) & 1); /* top-right */
+                /* 7: right to bottom; 8, 9: bottom to right */
+                const int rc = trace(t, (uint32_t)r0, (uint32_t)(64 * w + j - 63), tr ? R_ : B_);
+                if (rc != 1)
+                    return rc;
+                if (!(V[w] >> j & 1)) /* the trace passes its first segment */
+                    return -1;
             }
         }
     }
