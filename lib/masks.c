@@ -183,6 +183,7 @@ typedef struct {
     size_t v_cap;
     cvhp__rdp_far_fn far;
     size_t (*corners)(const uint64_t *p, size_t lo, size_t hi, uint64_t *out);
+    size_t (*find_point)(const uint64_t *p, size_t m, uint64_t x);
     size_t (*far_from)(const double *r, const double *c, size_t a, size_t b);
 } tracer;
 
@@ -367,14 +368,17 @@ static inline __attribute__((always_inline)) int scan_rows(tracer *t, size_t hei
 }
 #undef SCAN_TOPS
 
-/* Where x is in p[0, m) (it is there): four at a time, then found. */
-static size_t find_point(const uint64_t *p, size_t m, uint64_t x)
+/* Where x is in p[0, m) (it is there): four at a time, then found.
+ * Inlined into a plain and an AVX2 build: SSE2 has no 64-bit compare, and
+ * the search looks at half of every contour on average. */
+static inline __attribute__((always_inline)) size_t find_point_rows(const uint64_t *p, size_t m, uint64_t x)
 {
     size_t j = 0;
-    for (; j + 4 <= m; j += 4) {
-        u64x4 v;
-        memcpy(&v, p + j, sizeof v);
-        const u64x4 eq = (u64x4)(v == x);
+    for (; j + 16 <= m; j += 16) { /* sixteen at a time, one test */
+        u64x4 a, b, c, d;
+        memcpy(&a, p + j, sizeof a), memcpy(&b, p + j + 4, sizeof b);
+        memcpy(&c, p + j + 8, sizeof c), memcpy(&d, p + j + 12, sizeof d);
+        const u64x4 eq = (u64x4)((a == x) | (b == x)) | (u64x4)((c == x) | (d == x));
         if ((eq[0] | eq[1]) | (eq[2] | eq[3]))
             break;
     }
@@ -382,6 +386,15 @@ static size_t find_point(const uint64_t *p, size_t m, uint64_t x)
         j++;
     return j;
 }
+
+static size_t find_point(const uint64_t *p, size_t m, uint64_t x) { return find_point_rows(p, m, x); }
+
+#if CVHP_HAVE_AVX2 && defined(__x86_64__)
+__attribute__((target("avx2"))) static size_t find_point_avx2(const uint64_t *p, size_t m, uint64_t x)
+{
+    return find_point_rows(p, m, x);
+}
+#endif
 
 #if CVHP_HAVE_AVX2 && defined(__x86_64__)
 __attribute__((target("avx2"))) static int scan_avx2(tracer *t, size_t height, size_t width)
@@ -679,7 +692,7 @@ static int emit(tracer *t, const contour *f)
      * straight runs left out; then as doubles */
     /* from the end of its last segment in visiting order: the largest point
      * for an outer boundary, the one after it for a hole (see above) */
-    size_t s0 = find_point(cyc, m, f->top);
+    size_t s0 = t->find_point(cyc, m, f->top);
     s0 = !f->hole ? s0 : s0 + 1 < m ? s0 + 1 : 0;
     size_t n = 0;
     pk[n++] = cyc[s0]; /* the first point stays, */
@@ -835,9 +848,10 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     t.far = cvhp__pick_rdp_far();
     t.far_from = cvhp__rdp_far_from_scalar;
     t.corners = cvhp__corners_scalar;
+    t.find_point = find_point;
 #if CVHP_HAVE_AVX2 && defined(__x86_64__)
     if (cvhp__isa() >= CVHP_ISA_AVX2 && cvhp__isa() <= CVHP_ISA_AVX512)
-        t.far_from = cvhp__rdp_far_from_avx2, t.corners = cvhp__corners_avx2;
+        t.far_from = cvhp__rdp_far_from_avx2, t.corners = cvhp__corners_avx2, t.find_point = find_point_avx2;
 #endif
     uint64_t *block = cvhp__alloc(t.ar.a, bytes);
     if (block == NULL) {

@@ -49,8 +49,8 @@ def _collect(handle, with_holes):
         offsets = np.empty(n + 1, dtype=np.uintp)
         hole = np.empty(max(n, 1), dtype=np.uint8)
         check(L.cvhp_polygons_copy(handle, xy.ctypes.data, xy.size, offsets.ctypes.data, hole.ctypes.data))
-        at = (2 * offsets).tolist()
-        out = [xy[at[i]:at[i + 1]] for i in range(n)]
+        at = offsets.tolist()  # doubled here: 2 * offsets costs numpy's promotion, ~4 us
+        out = [xy[2 * at[i]:2 * at[i + 1]] for i in range(n)]
         return (out, hole[:n].astype(bool).tolist()) if with_holes else out
     finally:
         L.cvhp_polygons_free(handle)
