@@ -565,13 +565,13 @@ __attribute__((target("avx2"))) size_t cvhp__rdp_far_from_avx2(const double *r, 
 /* One RDP pass at tolerance 1 over the range [a, b] of the points, whose
  * ends are kept: the points it keeps are appended in order to kidx[nk..],
  * each with the smallest distance on its path of splits (dm for the
- * range's own) in klvl and counted in hist[passes_keeping(that)]; the new
- * nk. The ranges go depth first, left part first, and a kept point is
- * appended when its right part is taken up: after every point on its left.
- * Ranges of a few points are searched inline (a call costs more than they
- * do). */
+ * range's own) in klvl; the new nk. The ranges go depth first, left part
+ * first, and a kept point is appended when its right part is taken up:
+ * after every point on its left. Ranges of a few points are searched
+ * inline (a call costs more than they do). Nothing in the loop waits for a
+ * level (a square root and a division): the histogram is counted after. */
 static size_t rdp(const tracer *t, const double *r, const double *c, size_t a, size_t b, double dm, size_t *kidx,
-                  double *klvl, size_t nk, size_t *hist)
+                  double *klvl, size_t nk)
 {
     struct {
         size_t a, b;
@@ -591,9 +591,8 @@ static size_t rdp(const tracer *t, const double *r, const double *c, size_t a, s
             if (idx < b && beyond_one(r[idx], c[idx], r[a], c[a], r[b], c[b])) {
                 const double d = pldist(r[idx], c[idx], r[a], c[a], r[b], c[b]);
                 const double m = d < dm ? d : dm;
-                hist[passes_keeping(m)]++;
                 if (top == cap) { /* very deep: the left part recursively, then idx and its right part */
-                    nk = rdp(t, r, c, a, idx, m, kidx, klvl, nk, hist);
+                    nk = rdp(t, r, c, a, idx, m, kidx, klvl, nk);
                     kidx[nk] = idx, klvl[nk] = m, nk++;
                     a = idx, dm = m;
                     continue;
@@ -714,8 +713,10 @@ static int emit(tracer *t, const contour *f)
     if (prune && (int64_t)n > o->max_points && o->max_refinements > 1) {
         size_t hist[LEVELS] = {0}, above = 2; /* the ends stay */
         kidx[0] = 0, klvl[0] = HUGE_VAL;
-        size_t nk = rdp(t, vr, vc, 0, n - 1, HUGE_VAL, kidx, klvl, 1, hist);
+        size_t nk = rdp(t, vr, vc, 0, n - 1, HUGE_VAL, kidx, klvl, 1);
         kidx[nk] = n - 1, klvl[nk] = HUGE_VAL, nk++;
+        for (size_t i = 1; i + 1 < nk; i++) /* out of the pass: its chain need not wait for the levels */
+            hist[passes_keeping(klvl[i])]++;
         for (size_t k = 1; k < LEVELS; k++)
             above += hist[k];
         int eps = 1; /* above: the points the pass at eps keeps */
