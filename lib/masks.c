@@ -264,7 +264,7 @@ static inline size_t square_case(const unsigned char *bytes, const unsigned char
  * its table entry, and only then is the next square known. So the cycle is
  * walked from both ends at once, forwards from that segment and backwards
  * from the one before it, until one reaches the other's last point: two
- * independent chains (kept few and in registers: the state is one word). */
+ * independent chains, each a square and a table row. */
 static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
 {
     const unsigned char *const bytes = (const unsigned char *)t->bits, *const lower = bytes + 8 * t->S - 1;
@@ -368,7 +368,7 @@ static inline __attribute__((always_inline)) int scan_rows(tracer *t, size_t hei
 }
 #undef SCAN_TOPS
 
-/* Where x is in p[0, m) (it is there): four at a time, then found.
+/* Where x is in p[0, m) (it is there): sixteen at a time, then found.
  * Inlined into a plain and an AVX2 build: SSE2 has no 64-bit compare, and
  * the search looks at half of every contour on average. */
 static inline __attribute__((always_inline)) size_t find_point_rows(const uint64_t *p, size_t m, uint64_t x)
@@ -686,13 +686,13 @@ static int emit(tracer *t, const contour *f)
      * so it is never the first maximum and that pass would drop it
      * anyway: every split, and so the result, is unchanged. */
     const int prune = !raw && o->max_points > 0 && (int64_t)(m + 1) > o->max_points && o->max_refinements > 0;
-    /* the contour in order, packed (the packed difference of two points is
-     * the same for the same step, and only then), the inside points of
-     * straight runs left out; then as doubles */
     /* from the end of its last segment in visiting order: the largest point
      * for an outer boundary, the one after it for a hole (see above) */
     size_t s0 = t->find_point(cyc, m, f->top);
     s0 = !f->hole ? s0 : s0 + 1 < m ? s0 + 1 : 0;
+    /* the contour in order, packed (the packed difference of two points is
+     * the same for the same step, and only then), the inside points of
+     * straight runs left out; then as doubles */
     size_t n = 0;
     pk[n++] = cyc[s0]; /* the first point stays, */
     n = corners_of(t, cyc, m, s0 + 1, m, pk, n, !prune);
