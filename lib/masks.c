@@ -321,6 +321,24 @@ met:;
  * or one AVX2 register) */
 typedef uint64_t u64x4 __attribute__((vector_size(32)));
 
+/* A plain build named plain and (x86-64, AVX2 kernels built) an AVX2 build
+ * named avx2 of the always-inlined body; avx2_active() says which to call. */
+#if CVHP_HAVE_AVX2 && defined(__x86_64__)
+#  define AVX2_BUILDS 1
+#  define PLAIN_AND_AVX2(ret, plain, avx2, params, body, args) \
+      ret plain params { return body args; }                   \
+      __attribute__((target("avx2"))) ret avx2 params { return body args; }
+static int avx2_active(void)
+{
+    const cvhp_isa isa = cvhp__isa();
+    return isa >= CVHP_ISA_AVX2 && isa <= CVHP_ISA_AVX512;
+}
+#else
+#  define AVX2_BUILDS 0
+#  define PLAIN_AND_AVX2(ret, plain, avx2, params, body, args) \
+      ret plain params { return body args; }
+#endif
+
 /* bit j: the square whose top-left corner is bit j of U; its bottom-right
  * segment: cases 8 and 9 (bottom-right set, top-right and bottom-left
  * clear) and 7 (all but bottom-right set). The right-hand corners are the
@@ -387,30 +405,18 @@ static inline __attribute__((always_inline)) size_t find_point_rows(const uint64
     return j;
 }
 
-static size_t find_point(const uint64_t *p, size_t m, uint64_t x) { return find_point_rows(p, m, x); }
-
-#if CVHP_HAVE_AVX2 && defined(__x86_64__)
-__attribute__((target("avx2"))) static size_t find_point_avx2(const uint64_t *p, size_t m, uint64_t x)
-{
-    return find_point_rows(p, m, x);
-}
-#endif
-
-#if CVHP_HAVE_AVX2 && defined(__x86_64__)
-__attribute__((target("avx2"))) static int scan_avx2(tracer *t, size_t height, size_t width)
-{
-    return scan_rows(t, height, width);
-}
-#endif
+PLAIN_AND_AVX2(static size_t, find_point, find_point_avx2, (const uint64_t *p, size_t m, uint64_t x), find_point_rows,
+               (p, m, x))
+PLAIN_AND_AVX2(static int, scan_plain, scan_avx2, (tracer *t, size_t height, size_t width), scan_rows,
+               (t, height, width))
 
 static int scan(tracer *t, size_t height, size_t width)
 {
-#if CVHP_HAVE_AVX2 && defined(__x86_64__)
-    const cvhp_isa isa = cvhp__isa();
-    if (isa >= CVHP_ISA_AVX2 && isa <= CVHP_ISA_AVX512)
+#if AVX2_BUILDS
+    if (avx2_active())
         return scan_avx2(t, height, width);
 #endif
-    return scan_rows(t, height, width);
+    return scan_plain(t, height, width);
 }
 
 /* ---- polygons ---- */
@@ -550,17 +556,8 @@ static inline __attribute__((always_inline)) size_t far_from_rows(const double *
     return idx;
 }
 
-size_t cvhp__rdp_far_from_scalar(const double *r, const double *c, size_t a, size_t b)
-{
-    return far_from_rows(r, c, a, b);
-}
-
-#if CVHP_HAVE_AVX2 && defined(__x86_64__)
-__attribute__((target("avx2"))) size_t cvhp__rdp_far_from_avx2(const double *r, const double *c, size_t a, size_t b)
-{
-    return far_from_rows(r, c, a, b);
-}
-#endif
+PLAIN_AND_AVX2(size_t, cvhp__rdp_far_from_scalar, cvhp__rdp_far_from_avx2,
+               (const double *r, const double *c, size_t a, size_t b), far_from_rows, (r, c, a, b))
 
 /* One RDP pass at tolerance 1 over the range [a, b] of the points, whose
  * ends are kept: the points it keeps are appended in order to kidx[nk..],
@@ -850,8 +847,8 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     t.far_from = cvhp__rdp_far_from_scalar;
     t.corners = cvhp__corners_scalar;
     t.find_point = find_point;
-#if CVHP_HAVE_AVX2 && defined(__x86_64__)
-    if (cvhp__isa() >= CVHP_ISA_AVX2 && cvhp__isa() <= CVHP_ISA_AVX512)
+#if AVX2_BUILDS
+    if (avx2_active())
         t.far_from = cvhp__rdp_far_from_avx2, t.corners = cvhp__corners_avx2, t.find_point = find_point_avx2;
 #endif
     uint64_t *block = cvhp__alloc(t.ar.a, bytes);
