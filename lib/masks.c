@@ -400,9 +400,9 @@ static inline __attribute__((always_inline)) size_t find_point_rows(const uint64
         if ((eq[0] | eq[1]) | (eq[2] | eq[3]))
             break;
     }
-    while (p[j] != x)
+    while (j < m && p[j] != x)
         j++;
-    return j;
+    return j < m ? j : 0; /* (it is there: the walks saw every point; bounded all the same) */
 }
 
 PLAIN_AND_AVX2(static size_t, find_point, find_point_avx2, (const uint64_t *p, size_t m, uint64_t x), find_point_rows,
