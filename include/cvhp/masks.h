@@ -51,7 +51,8 @@ CVHP_API size_t cvhp_polygons_count(const cvhp_polygons *p);
 CVHP_API size_t cvhp_polygon_points(const cvhp_polygons *p, size_t i);
 /* The flat x, y array of polygon i (normalized, or pixels with CVHP_POLY_PIXELS). */
 CVHP_API const double *cvhp_polygon_coords(const cvhp_polygons *p, size_t i);
-/* 1 when polygon i bounds a hole (clockwise in image coordinates), 0 an outer boundary. */
+/* 1 when polygon i bounds a hole, 0 an outer boundary. Drawn with x right and y down,
+ * outer boundaries run clockwise and holes counterclockwise. */
 CVHP_API int cvhp_polygon_is_hole(const cvhp_polygons *p, size_t i);
 /* All polygons in one call, for bindings that would otherwise make three
  * calls per polygon: the total number of points, then the copy. xy receives
