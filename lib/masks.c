@@ -179,7 +179,9 @@ typedef struct {
     size_t height, width;
     struct cvhp_polygons *p;
     size_t startcap, xycap, holecap;
-    double *v; /* the contour being simplified: rows, columns, levels (rdp) */
+    /* the contour being simplified: rows, columns, the levels and indices
+     * of the points rdp keeps (the packed points before them) */
+    double *v;
     size_t v_cap;
     cvhp__rdp_far_fn far;
     size_t (*corners)(const uint64_t *p, size_t lo, size_t hi, uint64_t *out);
