@@ -220,6 +220,42 @@ static size_t spec_rdp(const double *pts, size_t n, double eps, double *out)
     return 2;
 }
 
+/* One golden mask at a point limit and pass count: every polygon is the
+ * spec's passes run on scikit-image's contour, vertex for vertex. */
+static void check_refinements(const golden_case *c, int64_t max_points, int32_t passes, size_t stack)
+{
+    const golden_mask gm = golden_mask_of(c);
+    cvhp_mask_options o;
+    ck_assert_ok(cvhp_mask_options_init(&o));
+    o.max_points = max_points, o.max_refinements = passes;
+    cvhp_polygons *p;
+    ck_assert_ok(cvhp_mask_u8_to_polygons(gm.m, gm.h, gm.w, &o, &p));
+    ck_assert_uint_eq(cvhp_polygons_count(p), gm.ncont);
+    size_t at = 0;
+    for (size_t i = 0; i < gm.ncont; i++) {
+        size_t n = (size_t)gm.npts[i];
+        double *a = malloc(2 * n * sizeof *a), *b = malloc(2 * n * sizeof *b);
+        memcpy(a, gm.cont + 2 * at, 2 * n * sizeof *a);
+        at += n;
+        for (int eps = 0; (int64_t)n > max_points && eps < passes; eps++) {
+            n = spec_rdp(a, n, eps, b);
+            double *x = a;
+            a = b, b = x;
+        }
+        ck_assert_msg(cvhp_polygon_points(p, i) == n,
+                      "%s max %lld, %d passes, stack %zu, polygon %zu: %zu points, %zu expected", c->name,
+                      (long long)max_points, passes, stack, i, cvhp_polygon_points(p, i), n);
+        const double *xy = cvhp_polygon_coords(p, i);
+        for (size_t k = 0; k < n; k++) {
+            const double x = (ceil(a[2 * k + 1]) - 1) / (double)gm.w, y = (ceil(a[2 * k]) - 1) / (double)gm.h;
+            ck_assert_msg(xy[2 * k] == x && xy[2 * k + 1] == y, "%s max %lld, %d passes, stack %zu, polygon %zu point %zu",
+                          c->name, (long long)max_points, passes, stack, i, k);
+        }
+        free(a), free(b);
+    }
+    cvhp_polygons_free(p);
+}
+
 START_TEST(refinement_counts_follow_the_spec)
 {
     static const int64_t limits[][2] = {{3, 0}, {3, 1}, {3, 2}, {3, 3}, {4, 1}, {10, 2}, {10, 25}, {100, 1}, {3, 200}};
@@ -228,47 +264,9 @@ START_TEST(refinement_counts_follow_the_spec)
     static const size_t stacks[] = {64, 2, 0};
     for (size_t si = 0; si < 3; si++) {
         cvhp__rdp_stack = stacks[si];
-        for (size_t ci = 0; ci < g->ncases; ci++) {
-            const golden_case *c = &g->cases[ci];
-            const golden_mask gm = golden_mask_of(c);
-            const size_t h = gm.h, w = gm.w, ncont = gm.ncont;
-            const uint8_t *m = gm.m;
-            const int64_t *npts = gm.npts;
-            const double *cont = gm.cont;
-            for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
-                cvhp_mask_options o;
-                ck_assert_ok(cvhp_mask_options_init(&o));
-                o.max_points = limits[l][0], o.max_refinements = (int32_t)limits[l][1];
-                cvhp_polygons *p;
-                ck_assert_ok(cvhp_mask_u8_to_polygons(m, h, w, &o, &p));
-                ck_assert_uint_eq(cvhp_polygons_count(p), ncont);
-                size_t at = 0;
-                for (size_t i = 0; i < ncont; i++) {
-                    size_t n = (size_t)npts[i];
-                    double *a = malloc(2 * n * sizeof *a), *b = malloc(2 * n * sizeof *b);
-                    memcpy(a, cont + 2 * at, 2 * n * sizeof *a);
-                    at += n;
-                    for (int eps = 0; (int64_t)n > o.max_points && eps < o.max_refinements; eps++) {
-                        n = spec_rdp(a, n, eps, b);
-                        double *x = a;
-                        a = b, b = x;
-                    }
-                    ck_assert_msg(cvhp_polygon_points(p, i) == n,
-                                  "%s max %lld, %lld passes, stack %zu, polygon %zu: %zu points, %zu expected", c->name,
-                                  (long long)limits[l][0], (long long)limits[l][1], stacks[si], i,
-                                  cvhp_polygon_points(p, i), n);
-                    const double *xy = cvhp_polygon_coords(p, i);
-                    for (size_t k = 0; k < n; k++) {
-                        const double x = (ceil(a[2 * k + 1]) - 1) / (double)w, y = (ceil(a[2 * k]) - 1) / (double)h;
-                        ck_assert_msg(xy[2 * k] == x && xy[2 * k + 1] == y,
-                                      "%s max %lld, %lld passes, stack %zu, polygon %zu point %zu", c->name,
-                                      (long long)limits[l][0], (long long)limits[l][1], stacks[si], i, k);
-                    }
-                    free(a), free(b);
-                }
-                cvhp_polygons_free(p);
-            }
-        }
+        for (size_t ci = 0; ci < g->ncases; ci++)
+            for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++)
+                check_refinements(&g->cases[ci], limits[l][0], (int32_t)limits[l][1], stacks[si]);
     }
     cvhp__rdp_stack = 64;
     golden_free(g);

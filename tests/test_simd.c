@@ -180,6 +180,9 @@ START_TEST(mask_row_kernels_match_definition)
 }
 END_TEST
 
+/* A contour-like coordinate: one of 0, 1/2, ..., (k - 1) / 2 */
+static double half_integer(test_rng *r, unsigned k) { return (double)(test_rng_next(r) % k) / 2; }
+
 /* The farthest point of a range: half-integer vertices (as contours have),
  * many ties (equal distances on both sides of a chord, repeated points),
  * ranges of every length up to 70 at every offset, and chords through no,
@@ -193,8 +196,8 @@ START_TEST(rdp_far_matches_scalar)
     for (int trial = 0; trial < 60; trial++) {
         for (int i = 0; i < N; i++) {
             const int flat = trial % 5 == 0; /* every point on one line: no maximum */
-            rr[i] = flat ? 3.5 : (double)(test_rng_next(&r) % 9) / 2;
-            cc[i] = flat ? (double)i / 2 : (double)(test_rng_next(&r) % 9) / 2;
+            rr[i] = flat ? 3.5 : half_integer(&r, 9);
+            cc[i] = flat ? (double)i / 2 : half_integer(&r, 9);
         }
         for (size_t v = 0; v < N_MASK_VARIANTS; v++) {
             const mask_variant *mv = &mask_variants[v];
@@ -248,8 +251,8 @@ START_TEST(rdp_far_from_matches_a_loop)
     for (int trial = 0; trial < 60; trial++) {
         for (int i = 0; i < N; i++) {
             const int same = trial % 7 == 0; /* every point the start */
-            rr[i] = same ? 1.5 : (double)(test_rng_next(&r) % 5) / 2;
-            cc[i] = same ? 2.5 : (double)(test_rng_next(&r) % 5) / 2;
+            rr[i] = same ? 1.5 : half_integer(&r, 5);
+            cc[i] = same ? 2.5 : half_integer(&r, 5);
         }
         for (size_t a = 0; a < 20; a += 3)
             for (size_t b = a + 1; b <= a + 70 && b < N; b++) {
