@@ -114,3 +114,30 @@ def test_workspace_reaches_a_steady_state_and_gives_the_same_polygons():
         cvhp.masks.to_polygons(masks[0], workspace=ws)
     with pytest.raises(ValueError, match="closed"):
         ws.stats()
+
+
+def test_options_of_one_call_do_not_leak_into_the_next():
+    """to_polygons keeps the options of plain calls per (threshold, max points,
+    flags): alternating them gives each call its own polygons."""
+    rng = np.random.default_rng(7)
+    soft = rng.random((40, 50)).astype(np.float32)
+    soft[10:30, 10:40] += 0.6  # a blob over noise: the thresholds differ in what they keep
+    ref = {}
+    for t in (0.3, 0.8):
+        for mp in (4, 100):
+            ref[t, mp] = cvhp.masks.to_polygons((soft > t).astype(np.uint8), max_points=mp)
+    assert len(ref[0.3, 100]) != len(ref[0.8, 100])
+    assert sum(p.size for p in ref[0.3, 4]) < sum(p.size for p in ref[0.3, 100])
+    for _ in range(2):
+        for t in (0.3, 0.8):
+            for mp in (4, 100):
+                got = cvhp.masks.to_polygons(soft, t, mp)
+                assert len(got) == len(ref[t, mp])
+                assert all(np.array_equal(g, w) for g, w in zip(got, ref[t, mp]))
+                px = cvhp.masks.to_polygons(soft, t, mp, pixels=True)
+                assert all(np.array_equal(p.reshape(-1, 2) / [50.0, 40.0], g.reshape(-1, 2)) for p, g in zip(px, got))
+    # a NaN threshold is a fresh key every time: still an error, and the cache stays bounded
+    for _ in range(100):
+        with pytest.raises(cvhp.CvhpError):
+            cvhp.masks.to_polygons(soft, float("nan"))
+    assert len(cvhp.masks._OPTIONS) <= 64
