@@ -226,17 +226,22 @@ static int grow_points(tracer *t, size_t need)
     return 1;
 }
 
-/* The case of the square whose top-left corner is bit pos of the matrix
- * (bytes; lower is bytes + the row's length - 1): the lower row is read
- * from a byte earlier, so each row's two bits land in place with one shift
- * and one mask. */
-static inline size_t square_case(const unsigned char *bytes, const unsigned char *lower, size_t pos)
+/* The walk table row's entry for the case of the square whose top-left
+ * corner is bit pos of the matrix (bytes; lower is bytes + the row's
+ * length - 1): the lower row is read from a byte earlier, so each row's
+ * two bits land in place with one shift and one mask. The upper row's
+ * bits are added to the row pointer and the lower row's are left for the
+ * load's index, one addition fewer in the walk's chain. */
+static inline const int64_t *square_entry(const int64_t *row, const unsigned char *bytes, const unsigned char *lower,
+                                          size_t pos)
 {
     uint64_t a, b;
     memcpy(&a, bytes + (pos >> 3), sizeof a);
     memcpy(&b, lower + (pos >> 3), sizeof b); /* bit 8 + j: bit j of the lower row */
     const unsigned sh = (unsigned)(pos & 7);
-    return (size_t)(a >> sh & 3) + (size_t)(b >> (sh + 6) & 12);
+    const int64_t *upper = row + (a >> sh & 3);
+    __asm__("" : "+r"(upper)); /* kept apart: the compiler would join the two indices first */
+    return upper + (b >> (sh + 6) & 12);
 }
 
 /* One step of a walk (W: f or b, its table; out: where its next point
@@ -246,7 +251,7 @@ static inline size_t square_case(const unsigned char *bytes, const unsigned char
  * stay in registers. */
 #define WALK_STEP(W, out, q, pos, row, CHECK)                                           \
     do {                                                                                \
-        const int64_t *const e_ = row + square_case(bytes, lower, pos);                 \
+        const int64_t *const e_ = square_entry(row, bytes, lower, pos);                 \
         const uint64_t fl_ = (uint64_t)e_[FL * 64], vec_ = (uint64_t)e_[VEC * 64];      \
         if (!(fl_ & 8))                                                                 \
             return -1;                                                                  \
