@@ -871,15 +871,23 @@ static cvhp_status run(const source *src, size_t height, size_t width, const cvh
     cvhp__threshold_bits_fn thr_bits = src->f ? cvhp__pick_threshold_bits() : NULL;
     cvhp__nonzero_bits_fn nz_bits = src->f ? NULL : cvhp__pick_nonzero_bits();
     memset(t.bits, 0, t.S * sizeof *t.bits); /* the top padding */
+    /* A row is thresholded in whole words of 64 pixels, reading on into
+     * the next rows (the mask is one array), and the bits past its end are
+     * cleared: the kernels' tail (a masked word) runs only where whole
+     * words would read past the mask's last pixel. */
+    const size_t whole = 64 * mw, cells = height * width; /* (no overflow: checked above) */
+    const uint64_t last = width % 64 ? ((uint64_t)1 << width % 64) - 1 : ~(uint64_t)0;
     for (size_t r = 0; r < height; r++) {
         uint64_t *row = t.bits + (r + 1) * t.S;
         row[0] = 0; /* the left and right padding */
         for (size_t k = mw + 1; k < t.S; k++)
             row[k] = 0;
+        const size_t at = r * width, n = cells - at >= whole ? whole : width;
         if (thr_bits)
-            thr_bits(src->f + r * width, width, src->thr, row + 1);
+            thr_bits(src->f + at, n, src->thr, row + 1);
         else
-            nz_bits(src->u + r * width, width, row + 1);
+            nz_bits(src->u + at, n, row + 1);
+        row[mw] &= last;
     }
     memset(t.bits + (height + 1) * t.S, 0, t.S * sizeof *t.bits); /* the bottom padding */
     const int rc = scan(&t, height, width);
