@@ -5,6 +5,7 @@
 #ifndef CVHP_KERNELS_H
 #define CVHP_KERNELS_H
 
+#include <math.h>
 #include <string.h>
 
 #include "internal.h"
@@ -105,7 +106,7 @@ static inline size_t cvhp__rdp_far_finish(const double *m, const double *ix, int
         if (m[l] > best || (m[l] == best && best > 0 && (size_t)ix[l] < idx))
             best = m[l], idx = (size_t)ix[l];
     for (; i < hi; i++) {
-        const double d = er * (ac - c[i]) - ec * (ar - r[i]), q = d < 0 ? -d : d;
+        const double q = fabs(er * (ac - c[i]) - ec * (ar - r[i])); /* no branch: the sign is unpredictable */
         if (q > best)
             best = q, idx = i;
     }
