@@ -226,6 +226,24 @@ static int grow_points(tracer *t, size_t need)
     return 1;
 }
 
+/* A trace's room is full (pf, pb: where its forward and backward walks'
+ * next points go): a larger one, the backward walk's points moved to its
+ * end. Out of the walk's loop: GCC then keeps the walks' table rows in
+ * registers (1-2% on the raw call, A/B; passing the point counts instead
+ * of the pointers measured half of that). 1, or 0 out of memory, or -1
+ * more points than segments (a bug). */
+static __attribute__((noinline)) int more_room(tracer *t, size_t m0, uint64_t **pf, uint64_t **pb)
+{
+    const size_t a = (size_t)(*pf - (t->cyc + m0)), b = (size_t)(t->cyc + t->vcap - 1 - *pb), cap = t->vcap;
+    if (m0 + a + b >= t->vmax)
+        return -1;
+    if (!grow_points(t, m0 + a + b + 2))
+        return 0;
+    memmove(t->cyc + t->vcap - b, t->cyc + cap - b, b * sizeof *t->cyc);
+    *pf = t->cyc + m0 + a, *pb = t->cyc + t->vcap - 1 - b;
+    return 1;
+}
+
 /* The walk table row's entry for the case of the square whose top-left
  * corner is bit pos of the matrix (bytes; lower is bytes + the row's
  * length - 1): the lower row is read from a byte earlier, so each row's
@@ -291,14 +309,9 @@ static int trace(tracer *t, uint32_t r0, uint32_t c0, unsigned e)
     WALK_STEP(b, pb, qb, pb_, eb, (void)0); /* s[-1]: the forward walk has not started */
     for (;;) {
         if (pb <= pf) { /* rare: room for one point or none */
-            const size_t a = (size_t)(pf - (t->cyc + m0)), b = (size_t)(t->cyc + t->vcap - 1 - pb), cap = t->vcap;
-            if (m0 + a + b >= t->vmax) /* more points than segments */
-                return -1;
-            if (!grow_points(t, m0 + a + b + 2))
-                return 0;
-            /* the backward walk's points to the end of the larger room */
-            memmove(t->cyc + t->vcap - b, t->cyc + cap - b, b * sizeof *t->cyc);
-            pf = t->cyc + m0 + a, pb = t->cyc + t->vcap - 1 - b;
+            const int rc = more_room(t, m0, &pf, &pb);
+            if (rc != 1)
+                return rc;
         }
         WALK_STEP(f, pf, qf, pf_, ef, if (qf == qb) goto met);
         WALK_STEP(b, pb, qb, pb_, eb, if (qb + vec_ == pf[-1]) goto met);
