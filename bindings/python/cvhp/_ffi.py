@@ -44,6 +44,20 @@ def _load():
 
 lib = _load()
 
+_from_buffer, _addressof = ctypes.c_char.from_buffer, ctypes.addressof
+
+
+def address(a):
+    """The address of a C-contiguous numpy array's data. A writable array's
+    is taken through the buffer protocol (about 0.3 microseconds: a.ctypes.data
+    builds a helper object first, 1.7, and data_as another, 2.3); a read-only
+    or empty one's through a.ctypes (numpy gives an empty array a valid
+    address)."""
+    try:
+        return _addressof(_from_buffer(a))
+    except (TypeError, ValueError, BufferError):  # read-only, empty, or not a plain buffer
+        return a.ctypes.data
+
 status_t = c_int
 cfg_p = c_void_p
 diag_p = c_void_p

@@ -100,10 +100,10 @@ def to_polygons(mask, score_threshold: float | None = None, max_points: int | No
     h = ctypes.c_void_p()
     if m.dtype == np.bool_ or m.dtype == np.uint8:
         m = np.ascontiguousarray(m, dtype=np.uint8)
-        st = L.cvhp_mask_u8_to_polygons(m.ctypes.data, m.shape[0], m.shape[1], o, byref(h))
+        st = L.cvhp_mask_u8_to_polygons(_ffi.address(m), m.shape[0], m.shape[1], o, byref(h))
     else:
         m = np.ascontiguousarray(m, dtype=np.float32)
-        st = L.cvhp_mask_to_polygons(m.ctypes.data, m.shape[0], m.shape[1], o, byref(h))
+        st = L.cvhp_mask_to_polygons(_ffi.address(m), m.shape[0], m.shape[1], o, byref(h))
     if st:
         check(st)
     return _collect(h, with_holes)
@@ -118,7 +118,7 @@ def batch_to_polygons(masks, score_threshold: float | None = None, max_points: i
         raise ValueError(f"masks: expected (N, H, W), got {m.shape}")
     o = _options(score_threshold, max_points, False, False, config, num_threads, workspace)
     outs = (ctypes.c_void_p * max(1, m.shape[0]))()
-    check(L.cvhp_masks_to_polygons_batch(m.ctypes.data, m.shape[0], m.shape[1], m.shape[2], byref(o), outs))
+    check(L.cvhp_masks_to_polygons_batch(_ffi.address(m), m.shape[0], m.shape[1], m.shape[2], byref(o), outs))
     return [_collect(ctypes.c_void_p(outs[i]), False) for i in range(m.shape[0])]
 
 
@@ -128,7 +128,7 @@ def encode_rle(mask) -> dict:
     h, w = m.shape
     counts = np.empty(h * w + 1, dtype=np.uint32)
     n = c_size_t()
-    check(L.cvhp_rle_encode(m.ctypes.data, h, w, counts.ctypes.data, counts.size, byref(n)))
+    check(L.cvhp_rle_encode(_ffi.address(m), h, w, _ffi.address(counts), counts.size, byref(n)))
     return {"size": [h, w], "counts": counts[: n.value].astype(np.int64).tolist()}
 
 
@@ -140,18 +140,18 @@ def decode_rle(rle: dict) -> np.ndarray:
         counts = rle_from_string(counts)
     c = np.ascontiguousarray(counts, dtype=np.uint32)
     out = np.empty((h, w), dtype=np.uint8)
-    check(L.cvhp_rle_decode(c.ctypes.data if c.size else None, c.size, h, w, out.ctypes.data))
+    check(L.cvhp_rle_decode(_ffi.address(c) if c.size else None, c.size, h, w, _ffi.address(out)))
     return out
 
 
 def rle_to_string(counts) -> str:
     c = np.ascontiguousarray(counts, dtype=np.uint32)
     need = c_size_t()
-    st = L.cvhp_rle_to_string(c.ctypes.data if c.size else None, c.size, None, 0, byref(need))
+    st = L.cvhp_rle_to_string(_ffi.address(c) if c.size else None, c.size, None, 0, byref(need))
     if st not in (_ffi.OK, _ffi.ERR_BUFFER_TOO_SMALL):
         raise error(st)
     buf = ctypes.create_string_buffer(need.value)
-    check(L.cvhp_rle_to_string(c.ctypes.data if c.size else None, c.size, buf, need.value, None))
+    check(L.cvhp_rle_to_string(_ffi.address(c) if c.size else None, c.size, buf, need.value, None))
     return buf.value.decode()
 
 
@@ -160,7 +160,7 @@ def rle_from_string(s) -> list:
     cap = len(b) + 1
     out = np.empty(cap, dtype=np.uint32)
     n = c_size_t()
-    check(L.cvhp_rle_from_string(b, out.ctypes.data, cap, byref(n)))
+    check(L.cvhp_rle_from_string(b, _ffi.address(out), cap, byref(n)))
     return out[: n.value].astype(np.int64).tolist()
 
 
@@ -169,18 +169,18 @@ def encode_image(mask, image_type: str = "png") -> bytes:
     t = _ffi.IMAGE_TYPES[image_type.lower()]
     m = np.ascontiguousarray(mask, dtype=np.uint8)
     need = c_size_t()
-    st = L.cvhp_mask_encode(m.ctypes.data, m.shape[0], m.shape[1], t, None, 0, byref(need))
+    st = L.cvhp_mask_encode(_ffi.address(m), m.shape[0], m.shape[1], t, None, 0, byref(need))
     if st != _ffi.ERR_BUFFER_TOO_SMALL:
         raise error(st)
     buf = ctypes.create_string_buffer(need.value)
-    check(L.cvhp_mask_encode(m.ctypes.data, m.shape[0], m.shape[1], t, buf, need.value, byref(need)))
+    check(L.cvhp_mask_encode(_ffi.address(m), m.shape[0], m.shape[1], t, buf, need.value, byref(need)))
     return buf.raw[: need.value]
 
 
 def export(mask, path: str, image_type: str = "jpg") -> None:
     t = _ffi.IMAGE_TYPES[image_type.lower()]
     m = np.ascontiguousarray(mask, dtype=np.uint8)
-    check(L.cvhp_mask_export(m.ctypes.data, m.shape[0], m.shape[1], t, path.encode()))
+    check(L.cvhp_mask_export(_ffi.address(m), m.shape[0], m.shape[1], t, path.encode()))
 
 
 def export_path(image_file: str, label: str, index: int, score: float, image_type: str = "jpg") -> str:

@@ -11,7 +11,6 @@ Every call accepts ``num_threads`` (0: OpenMP default, 1: serial).
 """
 from __future__ import annotations
 
-import ctypes
 from ctypes import byref, c_size_t
 
 import numpy as np
@@ -54,7 +53,7 @@ def _first(a: np.ndarray, k: int) -> np.ndarray:
 
 
 def _ptr(a: np.ndarray):
-    return a.ctypes.data_as(ctypes.c_void_p) if a.size else None
+    return _ffi.address(a) if a.size else None
 
 
 def nms_options(preset: str = "torchvision", iou_threshold: float = 0.5, score_threshold: float | None = None,

@@ -56,6 +56,17 @@ def test_rle_round_trip_and_strings():
     assert info.value.name == "CVHP_ERR_PARSE"
 
 
+def test_empty_masks_encode_and_decode():
+    # zero rows or columns: one count of zero, and back (the empty arrays
+    # still go to C as valid addresses, not NULL)
+    for shape in ((0, 3), (4, 0), (0, 0)):
+        r = cvhp.masks.encode_rle(np.zeros(shape, bool))
+        assert r == {"size": list(shape), "counts": [0]}
+        back = cvhp.masks.decode_rle(r)
+        assert back.shape == shape
+    assert cvhp.masks.decode_rle({"size": [0, 3], "counts": []}).shape == (0, 3)
+
+
 def test_batch_config_holes_and_errors():
     m = np.zeros((12, 12), np.float32)
     m[2:10, 2:10] = 0.9

@@ -90,6 +90,33 @@ def test_empty_inputs():
     assert cvhp.ops.batched_nms(e, np.zeros(0), np.zeros(0, np.int64), 0.5).shape == (0,)
 
 
+def test_read_only_and_writable_inputs_give_the_same_results():
+    # a writable array's address comes through the buffer protocol, a
+    # read-only one's (a view of bytes, a frozen array) through a.ctypes
+    rng = np.random.default_rng(9)
+    xy = rng.uniform(0, 100, (50, 2))
+    b = np.concatenate([xy, xy + rng.uniform(5, 40, (50, 2))], 1).astype(np.float32)
+    s = rng.random(50).astype(np.float32)
+    frozen_b, frozen_s = b.copy(), np.frombuffer(s.tobytes(), np.float32)
+    frozen_b.setflags(write=False)
+    assert not frozen_s.flags.writeable
+    np.testing.assert_array_equal(cvhp.ops.nms(frozen_b, frozen_s, 0.4), cvhp.ops.nms(b, s, 0.4))
+    np.testing.assert_array_equal(cvhp.ops.box_iou(frozen_b, frozen_b), cvhp.ops.box_iou(b, b))
+    m = np.zeros((20, 30), np.float32)
+    m[4:15, 6:25] = 0.9
+    m[8:11, 10:20] = 0.1
+    frozen_m = m.copy()
+    frozen_m.setflags(write=False)
+    want = cvhp.masks.to_polygons(m, max_points=8)
+    got = cvhp.masks.to_polygons(frozen_m, max_points=8)
+    assert len(want) == 2 and len(got) == 2
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+    frozen_bits = frozen_m > 0.5
+    frozen_bits.setflags(write=False)
+    np.testing.assert_array_equal(cvhp.masks.decode_rle(cvhp.masks.encode_rle(frozen_bits)), m > 0.5)
+
+
 def test_results_are_exact_sized_arrays_of_their_own():
     # the index arrays are cut to the kept count in place (no copy): each
     # must still own exactly its entries, independent of later calls
