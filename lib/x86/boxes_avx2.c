@@ -122,8 +122,10 @@ static inline uint32_t bits32(__m256 a, __m256 b, __m256 c, __m256 d)
     return (uint32_t)_mm256_movemask_epi8(_mm256_permutevar8x32_epi32(abcd, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
 }
 
-/* _CMP_GT_OQ: NaN is not above the threshold, as the scalar '>' */
-#define GT(p) _mm256_cmp_ps(_mm256_loadu_ps(p), t, _CMP_GT_OQ)
+/* x > t as t < x (_CMP_LT_OQ: NaN is not above the threshold, as the
+ * scalar '>'): with the load as the second operand the compiler folds it
+ * into the compare, eight instructions fewer per 64 pixels. */
+#define GT(p) _mm256_cmp_ps(t, _mm256_loadu_ps(p), _CMP_LT_OQ)
 
 /* 64 pixels per word; the last 1-63 pixels make one more word from masked
  * loads (no read past the row). The mask streams in with a prefetch 4 KB
