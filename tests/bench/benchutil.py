@@ -4,6 +4,7 @@ The machines these run on are noisy (shared VMs whose speed drifts by tens of
 percent within a minute), so a ratio between two libraries is only meaningful
 when both were timed over the same stretch of time: interleaved_ms runs the
 functions round-robin and reports each one's median over the same rounds."""
+import random
 import statistics
 import sys
 import time
@@ -29,9 +30,13 @@ def interleaved_ms(fns, min_rounds=5, budget=3.0, max_rounds=100, slice_ms=20.0)
     Each round calls every function in turn; a fast function (under
     slice_ms a call, measured at the warm-up) is called once untimed, so its
     data is back in cache as in a steady loop, then enough times to fill
-    about slice_ms, and its round time is the mean of those calls. Rounds
-    continue until min_rounds are done and budget seconds have passed (3
-    rounds with --quick)."""
+    about slice_ms, and its round time is the mean of those calls. Each
+    round takes the functions in a fresh order (shuffled, seeded): whatever
+    runs right after a heavy function can be slowed for its whole slice (on
+    this VM by 0-10% after OpenCV's contours, in three runs of 60 rounds), so
+    no function may keep that place; a rotation would not do, as it keeps each
+    function's successor. Rounds continue until min_rounds are done and
+    budget seconds have passed (3 rounds with --quick)."""
     reps = {}
     for name, fn in fns.items():
         a = time.perf_counter()
@@ -41,8 +46,11 @@ def interleaved_ms(fns, min_rounds=5, budget=3.0, max_rounds=100, slice_ms=20.0)
     samples = {name: [] for name in fns}
     start = time.perf_counter()
     rounds = 0
+    order, rng = list(fns), random.Random(0)
     while True:
-        for name, fn in fns.items():
+        rng.shuffle(order)
+        for name in order:
+            fn = fns[name]
             if reps[name] > 1:
                 fn()
             a = time.perf_counter()
