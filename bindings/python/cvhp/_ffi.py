@@ -58,6 +58,12 @@ def address(a):
     except (TypeError, ValueError, BufferError):  # read-only, empty, or not a plain buffer
         return a.ctypes.data
 
+
+def address_or_null(a):
+    """address(a), or None (NULL) when a is empty: for the C functions whose
+    input arrays may be NULL when their count is 0."""
+    return address(a) if a.size else None
+
 status_t = c_int
 cfg_p = c_void_p
 diag_p = c_void_p

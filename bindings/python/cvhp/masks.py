@@ -140,18 +140,18 @@ def decode_rle(rle: dict) -> np.ndarray:
         counts = rle_from_string(counts)
     c = np.ascontiguousarray(counts, dtype=np.uint32)
     out = np.empty((h, w), dtype=np.uint8)
-    check(L.cvhp_rle_decode(_ffi.address(c) if c.size else None, c.size, h, w, _ffi.address(out)))
+    check(L.cvhp_rle_decode(_ffi.address_or_null(c), c.size, h, w, _ffi.address(out)))
     return out
 
 
 def rle_to_string(counts) -> str:
     c = np.ascontiguousarray(counts, dtype=np.uint32)
     need = c_size_t()
-    st = L.cvhp_rle_to_string(_ffi.address(c) if c.size else None, c.size, None, 0, byref(need))
+    st = L.cvhp_rle_to_string(_ffi.address_or_null(c), c.size, None, 0, byref(need))
     if st not in (_ffi.OK, _ffi.ERR_BUFFER_TOO_SMALL):
         raise error(st)
     buf = ctypes.create_string_buffer(need.value)
-    check(L.cvhp_rle_to_string(_ffi.address(c) if c.size else None, c.size, buf, need.value, None))
+    check(L.cvhp_rle_to_string(_ffi.address_or_null(c), c.size, buf, need.value, None))
     return buf.value.decode()
 
 

@@ -52,8 +52,7 @@ def _first(a: np.ndarray, k: int) -> np.ndarray:
     return a
 
 
-def _ptr(a: np.ndarray):
-    return _ffi.address(a) if a.size else None
+_ptr = _ffi.address_or_null
 
 
 def nms_options(preset: str = "torchvision", iou_threshold: float = 0.5, score_threshold: float | None = None,
