@@ -33,7 +33,8 @@ def interleaved_ms(fns, min_rounds=5, budget=3.0, max_rounds=100, slice_ms=20.0)
     about slice_ms, and its round time is the mean of those calls. Each
     round takes the functions in a fresh order (shuffled, seeded): whatever
     runs right after a heavy function can be slowed for its whole slice (on
-    this VM by 0-10% after OpenCV's contours, in three runs of 60 rounds), so
+    this VM by 0-10% after OpenCV's contours, timed per position over 30-60
+    shuffled rounds), so
     no function may keep that place; a rotation would not do, as it keeps each
     function's successor. Rounds continue until min_rounds are done and
     budget seconds have passed (3 rounds with --quick)."""
