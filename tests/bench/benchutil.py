@@ -34,10 +34,10 @@ def interleaved_ms(fns, min_rounds=5, budget=3.0, max_rounds=100, slice_ms=20.0)
     round takes the functions in a fresh order (shuffled, seeded): whatever
     runs right after a heavy function can be slowed for its whole slice (on
     this VM by 0-10% after OpenCV's contours, timed per position over 30-60
-    shuffled rounds), so
-    no function may keep that place; a rotation would not do, as it keeps each
-    function's successor. Rounds continue until min_rounds are done and
-    budget seconds have passed (3 rounds with --quick)."""
+    shuffled rounds), so no function may keep that place; a rotation would
+    not do, as it keeps each function's successor. Rounds continue until
+    min_rounds are done and budget seconds have passed (3 rounds with
+    --quick)."""
     reps = {}
     for name, fn in fns.items():
         a = time.perf_counter()
