@@ -20,15 +20,23 @@ class Workspace:
     A context manager; ``close()`` frees it.
     """
 
+    _h = None  # (set once the library has made it: close() and __del__ see None before)
+
     def __init__(self):
         h = ctypes.c_void_p()
         check(L.cvhp_workspace_new(None, byref(h)))
         self._h = h
+        self._options = {}  # cvhp.masks' options of calls with this workspace (they hold its allocator)
 
     def _allocator(self) -> int:
         if self._h is None:
             raise ValueError("the workspace is closed")
         return L.cvhp_workspace_allocator(self._h)
+
+    def _options_cache(self) -> dict:
+        if self._h is None:
+            raise ValueError("the workspace is closed")
+        return self._options
 
     def stats(self) -> dict:
         """{"system_allocations", "bytes_held", "blocks_in_use"}."""
@@ -40,6 +48,7 @@ class Workspace:
 
     def close(self) -> None:
         if self._h is not None:
+            self._options = {}
             L.cvhp_workspace_free(self._h)
             self._h = None
 

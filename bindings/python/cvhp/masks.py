@@ -42,21 +42,22 @@ def _options(score_threshold, max_points, pixels, raw, config, num_threads=0, wo
 _OPTIONS: dict = {}  # (score_threshold, max_points, pixels, raw) -> byref of its options
 
 
-def _plain_options(score_threshold, max_points, pixels, raw):
-    """byref of the options of a call without a config, a workspace or
-    threads, made once per distinct tuple: a mask call is a fraction of a
-    millisecond, and building and initializing the struct is a few
-    microseconds of it. The cache holds 64 tuples at most."""
+def _cached_options(cache, score_threshold, max_points, pixels, raw, workspace=None):
+    """byref of the options of a call without a config or threads, made once
+    per distinct tuple and kept in cache (_OPTIONS, or the workspace's own,
+    which it drops when closed): a mask call is a fraction of a millisecond,
+    and building and initializing the struct, and asking the workspace for
+    its allocator, is a few microseconds of it. 64 tuples at most."""
     key = (score_threshold, max_points, bool(pixels), bool(raw))
     try:
-        return _OPTIONS[key]
+        return cache[key]
     except TypeError:  # unhashable: not cached
-        return byref(_options(score_threshold, max_points, pixels, raw, None))
+        return byref(_options(score_threshold, max_points, pixels, raw, None, workspace=workspace))
     except KeyError:
         pass
-    if len(_OPTIONS) >= 64:
-        _OPTIONS.clear()
-    ref = _OPTIONS[key] = byref(_options(score_threshold, max_points, pixels, raw, None))
+    if len(cache) >= 64:
+        cache.clear()
+    ref = cache[key] = byref(_options(score_threshold, max_points, pixels, raw, None, workspace=workspace))
     return ref
 
 
@@ -94,8 +95,9 @@ def to_polygons(mask, score_threshold: float | None = None, max_points: int | No
     m = np.asarray(mask)
     if m.ndim != 2:
         raise ValueError(f"mask: expected 2 dimensions, got shape {m.shape}")
-    if config is None and workspace is None:
-        o = _plain_options(score_threshold, max_points, pixels, raw)
+    if config is None:
+        cache = _OPTIONS if workspace is None else workspace._options_cache()
+        o = _cached_options(cache, score_threshold, max_points, pixels, raw, workspace)
     else:
         o = byref(_options(score_threshold, max_points, pixels, raw, config, workspace=workspace))
     h = ctypes.c_void_p()

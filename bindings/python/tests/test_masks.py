@@ -127,12 +127,15 @@ def test_workspace_reaches_a_steady_state_and_gives_the_same_polygons():
         ws.stats()
 
 
-def test_options_of_one_call_do_not_leak_into_the_next():
-    """to_polygons keeps the options of plain calls per (threshold, max points,
-    flags): alternating them gives each call its own polygons."""
+@pytest.mark.parametrize("with_workspace", [False, True])
+def test_options_of_one_call_do_not_leak_into_the_next(with_workspace):
+    """to_polygons keeps the options of calls without a config per (threshold,
+    max points, flags), with a workspace on the workspace: alternating them
+    gives each call its own polygons; a closed workspace's are gone."""
     rng = np.random.default_rng(7)
     soft = rng.random((40, 50)).astype(np.float32)
     soft[10:30, 10:40] += 0.6  # a blob over noise: the thresholds differ in what they keep
+    ws = cvhp.Workspace() if with_workspace else None
     ref = {}
     for t in (0.3, 0.8):
         for mp in (4, 100):
@@ -142,13 +145,19 @@ def test_options_of_one_call_do_not_leak_into_the_next():
     for _ in range(2):
         for t in (0.3, 0.8):
             for mp in (4, 100):
-                got = cvhp.masks.to_polygons(soft, t, mp)
+                got = cvhp.masks.to_polygons(soft, t, mp, workspace=ws)
                 assert len(got) == len(ref[t, mp])
                 assert all(np.array_equal(g, w) for g, w in zip(got, ref[t, mp]))
-                px = cvhp.masks.to_polygons(soft, t, mp, pixels=True)
+                px = cvhp.masks.to_polygons(soft, t, mp, pixels=True, workspace=ws)
                 assert all(np.array_equal(p.reshape(-1, 2) / [50.0, 40.0], g.reshape(-1, 2)) for p, g in zip(px, got))
     # a NaN threshold is a fresh key every time: still an error, and the cache stays bounded
     for _ in range(100):
         with pytest.raises(cvhp.CvhpError):
-            cvhp.masks.to_polygons(soft, float("nan"))
-    assert len(cvhp.masks._OPTIONS) <= 64
+            cvhp.masks.to_polygons(soft, float("nan"), workspace=ws)
+    assert len(cvhp.masks._OPTIONS if ws is None else ws._options) <= 64
+    if ws is not None:  # options made for it do not outlive it
+        cvhp.masks.to_polygons(soft, 0.3, 4, workspace=ws)  # (kept again: the NaNs filled the cache)
+        assert ws.stats()["blocks_in_use"] == 0
+        ws.close()
+        with pytest.raises(ValueError, match="closed"):
+            cvhp.masks.to_polygons(soft, 0.3, 4, workspace=ws)
