@@ -51,9 +51,10 @@ def interleaved_ms(fns, min_rounds=5, budget=3.0, max_rounds=100, slice_ms=20.0)
     slice_ms a call) is called once untimed, so its data is back in cache
     as in a steady loop, then enough times to fill about slice_ms, and its
     round time is the mean of those calls. The slice is sized from a second
-    call: the first pays one-time costs (4.5 ms for the first libcvhp call
-    of a process, against 0.35 after), and a function sized from it was
-    given 4 calls a slice instead of 50, so the calls just after the
+    call: the first pays one-time costs (4.5 ms for the first to_polygons
+    call of a process, which imports and compiles cvhp.masks, against 0.35
+    after), and a function sized from it was given 4 calls a slice
+    instead of 50, so the calls just after the
     switch from another function weighed more in its mean. That made
     to_polygons, first in compare_masks.py's dict, 5-10% slower than the
     same call with a workspace, which times the same: the two traded
