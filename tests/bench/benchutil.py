@@ -47,26 +47,25 @@ def balanced_orders(n):
 def interleaved_ms(fns, min_rounds=5, budget=3.0, max_rounds=100, slice_ms=20.0):
     """{name: fn} -> {name: median milliseconds per call}, timed in rounds.
 
-    Each round calls every function in turn; a fast function (under
-    slice_ms a call) is called once untimed, so its data is back in cache
-    as in a steady loop, then enough times to fill about slice_ms, and its
-    round time is the mean of those calls. The slice is sized from a second
-    call: the first pays one-time costs (4.5 ms for the first to_polygons
-    call of a process, which imports and compiles cvhp.masks, against 0.35
-    after), and a function sized from it was given 4 calls a slice
-    instead of 50, so the calls just after the
-    switch from another function weighed more in its mean. That made
-    to_polygons, first in compare_masks.py's dict, 5-10% slower than the
-    same call with a workspace, which times the same: the two traded
-    places when their order was swapped (3 runs of 3), and timed alike
-    once slices were sized from a second call (3 runs of each order). The rounds' orders follow a
-    balanced design (balanced_orders), whole cycles of it, so every
-    function gets every place and, within the rounds, every predecessor
-    equally often (on this VM a call could be 0-10% slower right after
-    OpenCV's contours), where a seeded shuffle gave each function the same
-    uneven mix in every run. Rounds
-    continue until min_rounds are done and budget seconds have passed, and
-    the cycle is complete (one cycle with --quick)."""
+    Each round calls every function in turn; a fast function (under slice_ms
+    a call) is called once untimed, so its data is back in cache as in a
+    steady loop, then enough times to fill about slice_ms, and its round
+    time is the mean of those calls. The slice is sized from a second call:
+    the first pays one-time costs (4.5 ms for the first to_polygons call of
+    a process, which imports and compiles cvhp.masks, against 0.35 after),
+    and a function sized from it was given 4 calls a slice instead of 50, so
+    the calls just after the switch from another function weighed more in
+    its mean. That made to_polygons, first in compare_masks.py's dict, 5-10%
+    slower than the same call with a workspace, which times the same: the
+    two traded places when their order was swapped (3 runs of 3), and timed
+    alike once slices were sized from a second call (3 runs of each order).
+    The rounds' orders follow a balanced design (balanced_orders), whole
+    cycles of it, so every function gets every place and, within the rounds,
+    every predecessor equally often (on this VM a call could be 0-10% slower
+    right after OpenCV's contours), where a seeded shuffle gave each
+    function the same uneven mix in every run. Rounds continue until
+    min_rounds are done and budget seconds have passed, and the cycle is
+    complete (one cycle with --quick)."""
     reps = {}
     for name, fn in fns.items():
         fn()  # warm-up: the first call also pays one-time costs
