@@ -52,12 +52,13 @@ def _cached_options(cache, score_threshold, max_points, pixels, raw, workspace=N
     try:
         return cache[key]
     except TypeError:  # unhashable: not cached
-        return byref(_options(score_threshold, max_points, pixels, raw, None, workspace=workspace))
+        key = None
     except KeyError:
-        pass
-    if len(cache) >= 64:
-        cache.clear()
-    ref = cache[key] = byref(_options(score_threshold, max_points, pixels, raw, None, workspace=workspace))
+        if len(cache) >= 64:
+            cache.clear()
+    ref = byref(_options(score_threshold, max_points, pixels, raw, None, workspace=workspace))
+    if key is not None:
+        cache[key] = ref
     return ref
 
 
