@@ -28,22 +28,24 @@ class Workspace:
         self._h = h
         self._options = {}  # cvhp.masks' options of calls with this workspace (they hold its allocator)
 
-    def _allocator(self) -> int:
+    def _open(self):
+        """The handle; ValueError once closed."""
         if self._h is None:
             raise ValueError("the workspace is closed")
-        return L.cvhp_workspace_allocator(self._h)
+        return self._h
+
+    def _allocator(self) -> int:
+        return L.cvhp_workspace_allocator(self._open())
 
     def _options_cache(self) -> dict:
-        if self._h is None:
-            raise ValueError("the workspace is closed")
+        self._open()
         return self._options
 
     def stats(self) -> dict:
         """{"system_allocations", "bytes_held", "blocks_in_use"}."""
-        if self._h is None:
-            raise ValueError("the workspace is closed")
+        h = self._open()
         a, b, c = c_size_t(), c_size_t(), c_size_t()
-        check(L.cvhp_workspace_stats(self._h, byref(a), byref(b), byref(c)))
+        check(L.cvhp_workspace_stats(h, byref(a), byref(b), byref(c)))
         return {"system_allocations": a.value, "bytes_held": b.value, "blocks_in_use": c.value}
 
     def close(self) -> None:
