@@ -39,6 +39,7 @@ def _options(score_threshold, max_points, pixels, raw, config, num_threads=0, wo
     return o
 
 
+_F32 = np.dtype(np.float32)
 _OPTIONS: dict = {}  # (score_threshold, max_points, pixels, raw) -> byref of its options
 
 
@@ -93,7 +94,7 @@ def to_polygons(mask, score_threshold: float | None = None, max_points: int | No
     pixels=True gives integer pixel coordinates; raw=True find_contours'
     vertices; with_holes=True also returns a list of is-hole flags.
     workspace: a cvhp.Workspace whose memory the call reuses."""
-    m = np.asarray(mask)
+    m = mask if type(mask) is np.ndarray else np.asarray(mask)
     if m.ndim != 2:
         raise ValueError(f"mask: expected 2 dimensions, got shape {m.shape}")
     if config is None:
@@ -101,13 +102,15 @@ def to_polygons(mask, score_threshold: float | None = None, max_points: int | No
         o = _cached_options(cache, score_threshold, max_points, pixels, raw, workspace)
     else:
         o = byref(_options(score_threshold, max_points, pixels, raw, config, workspace=workspace))
-    h = ctypes.c_void_p()
-    if m.dtype == np.bool_ or m.dtype == np.uint8:
-        m = np.ascontiguousarray(m, dtype=np.uint8)
-        st = L.cvhp_mask_u8_to_polygons(_ffi.address(m), m.shape[0], m.shape[1], o, byref(h))
+    dt = m.dtype
+    if dt is _F32 and m.flags.c_contiguous:  # the common case first: comparing a dtype with a type costs ~0.3 us each
+        f = L.cvhp_mask_to_polygons
+    elif dt == np.bool_ or dt == np.uint8:
+        m, f = np.ascontiguousarray(m, dtype=np.uint8), L.cvhp_mask_u8_to_polygons
     else:
-        m = np.ascontiguousarray(m, dtype=np.float32)
-        st = L.cvhp_mask_to_polygons(_ffi.address(m), m.shape[0], m.shape[1], o, byref(h))
+        m, f = np.ascontiguousarray(m, dtype=np.float32), L.cvhp_mask_to_polygons
+    h = ctypes.c_void_p()
+    st = f(_ffi.address(m), m.shape[0], m.shape[1], o, byref(h))
     if st:
         check(st)
     return _collect(h, with_holes)

@@ -91,6 +91,36 @@ def test_batch_config_holes_and_errors():
         cvhp.masks.to_polygons(np.zeros(5))
 
 
+def test_every_layout_and_dtype_gives_the_same_polygons():
+    """to_polygons takes float32 C-ordered arrays as they are and converts
+    anything else first: Fortran order, strided views, big-endian, float64,
+    lists, bool and uint8 masks must all give the polygons of the plain
+    float32 array (a layout passed through unconverted would not)."""
+    rng = np.random.default_rng(6)
+    m = (rng.random((23, 37)) * 0.4).astype(np.float32)
+    m[3:15, 4:30] = 0.8
+    m[6:9, 10:14] = 0.2
+    m[17:21, 2:5] = 0.9
+    want = cvhp.masks.to_polygons(m)
+    assert len(want) == 3
+    wide = np.zeros((23, 74), np.float32)
+    wide[:, ::2] = m
+    variants = {
+        "fortran": np.asfortranarray(m),
+        "strided": wide[:, ::2],
+        "transposed twice": m.T.copy().T,
+        "big-endian": m.astype(">f4"),
+        "float64": m.astype(np.float64),
+        "list": m.tolist(),
+        "bool": m > 0.5,
+        "uint8": (m > 0.5).astype(np.uint8),
+        "uint8 strided": np.repeat((m > 0.5).astype(np.uint8), 2, axis=1)[:, ::2],
+    }
+    for name, v in variants.items():
+        got = cvhp.masks.to_polygons(v)
+        assert len(got) == len(want) and all(np.array_equal(a, b) for a, b in zip(got, want)), name
+
+
 def test_export(tmp_path):
     m = np.zeros((9, 13), np.uint8)
     m[2:6, 3:9] = 1
