@@ -78,8 +78,8 @@ def main():
         # with a workspace the scratch is recycled, not taken from the system
         # allocator (which, after other work has freed memory, can hand back
         # fresh pages to fault in)
-        line = (f"{h}x{w} soft mask ({n} polygons): cvhp {ours:8.3f} ms (x{ours / read:4.1f} read)"
-                f" | with a workspace {ours_ws:7.3f} ms (x{ours_ws / read:4.1f}) | plain read {read:7.3f} ms")
+        line = (f"{h}x{w} soft mask ({n} polygons): cvhp {ours:8.3f} ms (x{ours / read:5.2f} read)"
+                f" | with a workspace {ours_ws:7.3f} ms (x{ours_ws / read:5.2f}) | plain read {read:7.3f} ms")
         if measure is not None:
             sk = median_ms(lambda: skimage_path(m), runs=3)
             assert len(skimage_path(m)) == n
