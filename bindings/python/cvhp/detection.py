@@ -16,7 +16,7 @@ import numpy as np
 from . import _ffi
 from ._config import Config
 from ._errors import check, error
-from .ops import _boxes, _first, _ptr, _vec
+from .ops import _boxes, _c_array, _first, _ptr, _vec
 
 L = _ffi.lib
 
@@ -63,8 +63,7 @@ def decode_yolo(cfg: Config, pred, *, num_threads: int = 0):
     p = np.asarray(pred)
     if p.ndim != 2 or p.shape[1] < 6:
         raise ValueError(f"pred: expected shape (N, 5 + classes), got {p.shape}")
-    if p.dtype != np.float32 or not p.flags.c_contiguous:
-        p = np.ascontiguousarray(p, dtype=np.float32)
+    p = _c_array(p, np.float32)
     ob = np.empty((300, 4), np.float32)
     os_ = np.empty(300, np.float32)
     ol = np.empty(300, np.int64)

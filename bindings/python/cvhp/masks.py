@@ -15,6 +15,7 @@ import numpy as np
 from . import _ffi
 from ._config import Config
 from ._errors import check, error
+from .ops import _c_array
 
 L = _ffi.lib
 
@@ -102,13 +103,13 @@ def to_polygons(mask, score_threshold: float | None = None, max_points: int | No
         o = _cached_options(cache, score_threshold, max_points, pixels, raw, workspace)
     else:
         o = byref(_options(score_threshold, max_points, pixels, raw, config, workspace=workspace))
-    dt = m.dtype
-    if dt is _F32 and m.flags.c_contiguous:  # the common case first: comparing a dtype with a type costs ~0.3 us each
+    dt, fl = m.dtype, m.flags
+    if dt is _F32 and fl.c_contiguous and fl.aligned:  # the common case first: comparing a dtype costs ~0.3 us
         f = L.cvhp_mask_to_polygons
     elif dt == np.bool_ or dt == np.uint8:
-        m, f = np.ascontiguousarray(m, dtype=np.uint8), L.cvhp_mask_u8_to_polygons
+        m, f = _c_array(m, np.uint8), L.cvhp_mask_u8_to_polygons
     else:
-        m, f = np.ascontiguousarray(m, dtype=np.float32), L.cvhp_mask_to_polygons
+        m, f = _c_array(m, np.float32), L.cvhp_mask_to_polygons
     h = ctypes.c_void_p()
     st = f(_ffi.address(m), m.shape[0], m.shape[1], o, byref(h))
     if st:
@@ -120,7 +121,7 @@ def batch_to_polygons(masks, score_threshold: float | None = None, max_points: i
                       num_threads: int = 0, config: Config | None = None, workspace=None):
     """to_polygons over an (N, H, W) stack of score masks, in parallel
     (workspace: a cvhp.Workspace whose memory the calls reuse)."""
-    m = np.ascontiguousarray(masks, dtype=np.float32)
+    m = _c_array(masks, np.float32)
     if m.ndim != 3:
         raise ValueError(f"masks: expected (N, H, W), got {m.shape}")
     o = _options(score_threshold, max_points, False, False, config, num_threads, workspace)
@@ -131,7 +132,7 @@ def batch_to_polygons(masks, score_threshold: float | None = None, max_points: i
 
 def encode_rle(mask) -> dict:
     """COCO RLE of a binary mask: {"size": [H, W], "counts": [...]} (column-major)."""
-    m = np.ascontiguousarray(np.asarray(mask) != 0, dtype=np.uint8)
+    m = _c_array(np.asarray(mask) != 0, np.uint8)
     h, w = m.shape
     counts = np.empty(h * w + 1, dtype=np.uint32)
     n = c_size_t()
@@ -145,14 +146,14 @@ def decode_rle(rle: dict) -> np.ndarray:
     counts = rle["counts"]
     if isinstance(counts, (str, bytes)):
         counts = rle_from_string(counts)
-    c = np.ascontiguousarray(counts, dtype=np.uint32)
+    c = _c_array(counts, np.uint32)
     out = np.empty((h, w), dtype=np.uint8)
     check(L.cvhp_rle_decode(_ffi.address_or_null(c), c.size, h, w, _ffi.address(out)))
     return out
 
 
 def rle_to_string(counts) -> str:
-    c = np.ascontiguousarray(counts, dtype=np.uint32)
+    c = _c_array(counts, np.uint32)
     need = c_size_t()
     st = L.cvhp_rle_to_string(_ffi.address_or_null(c), c.size, None, 0, byref(need))
     if st not in (_ffi.OK, _ffi.ERR_BUFFER_TOO_SMALL):
@@ -174,7 +175,7 @@ def rle_from_string(s) -> list:
 def encode_image(mask, image_type: str = "png") -> bytes:
     """The mask as an 8-bit grayscale image (0 / 255) in jpg, png or bmp."""
     t = _ffi.IMAGE_TYPES[image_type.lower()]
-    m = np.ascontiguousarray(mask, dtype=np.uint8)
+    m = _c_array(mask, np.uint8)
     need = c_size_t()
     st = L.cvhp_mask_encode(_ffi.address(m), m.shape[0], m.shape[1], t, None, 0, byref(need))
     if st != _ffi.ERR_BUFFER_TOO_SMALL:
@@ -186,7 +187,7 @@ def encode_image(mask, image_type: str = "png") -> bytes:
 
 def export(mask, path: str, image_type: str = "jpg") -> None:
     t = _ffi.IMAGE_TYPES[image_type.lower()]
-    m = np.ascontiguousarray(mask, dtype=np.uint8)
+    m = _c_array(mask, np.uint8)
     check(L.cvhp_mask_export(_ffi.address(m), m.shape[0], m.shape[1], t, path.encode()))
 
 

@@ -4,9 +4,9 @@
     keep = cvhp.ops.nms(boxes, scores, 0.5)          # int64 indices, like torchvision.ops.nms
 
 Inputs: (N, 4) boxes and (N,) scores as numpy arrays (lists work too).
-C-contiguous float32 arrays are passed to the library without a copy; other
-dtypes (float64, ...) and layouts are converted to float32 first, exactly as
-``tensor.float()`` would. Outputs: int64 indices, float32 values.
+C-contiguous, aligned float32 arrays are passed to the library without a
+copy; other dtypes (float64, ...) and layouts are converted to float32 first,
+exactly as ``tensor.float()`` would. Outputs: int64 indices, float32 values.
 Every call accepts ``num_threads`` (0: OpenMP default, 1: serial).
 """
 from __future__ import annotations
@@ -24,24 +24,35 @@ __all__ = ["nms", "batched_nms", "box_iou", "box_area", "box_convert", "clip_box
            "remove_small_boxes", "soft_nms", "nms_options"]
 
 
+def _c_array(a, dtype):
+    """a as a plain numpy array of dtype that C can read: C-contiguous and
+    aligned. One that is so already comes back as it is (no copy); anything
+    else (another dtype or layout, a list, a view at an odd byte offset such
+    as np.frombuffer of a header and its data) is converted. C may read a
+    float or an integer only through an aligned pointer: a misaligned one is
+    undefined behaviour, which x86 happens to tolerate and strict platforms
+    and the sanitizers do not."""
+    if type(a) is np.ndarray and a.dtype == dtype:
+        f = a.flags
+        if f.c_contiguous and f.aligned:
+            return a
+    return np.require(a, dtype, "CAE")
+
+
 def _boxes(b, name="boxes") -> np.ndarray:
     a = np.asarray(b)
     if a.size == 0 and a.ndim <= 2:  # [] and (0, 4) alike
         return np.zeros((0, 4), dtype=np.float32)
     if a.ndim != 2 or a.shape[1] != 4:
         raise ValueError(f"{name}: expected shape (N, 4), got {a.shape}")
-    if a.dtype != np.float32 or not a.flags.c_contiguous:
-        a = np.ascontiguousarray(a, dtype=np.float32)
-    return a
+    return _c_array(a, np.float32)
 
 
 def _vec(v, n, name, dtype=np.float32) -> np.ndarray:
     a = np.asarray(v)
     if a.ndim != 1 or a.shape[0] != n:
         raise ValueError(f"{name}: expected shape ({n},), got {a.shape}")
-    if a.dtype != dtype or not a.flags.c_contiguous:
-        a = np.ascontiguousarray(a, dtype=dtype)
-    return a
+    return _c_array(a, dtype)
 
 
 def _first(a: np.ndarray, k: int) -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 from . import _ffi
 from ._config import Config
 from ._errors import check
-from .ops import _boxes, _first, _ptr, _vec
+from .ops import _boxes, _c_array, _first, _ptr, _vec
 
 L = _ffi.lib
 
@@ -41,7 +41,7 @@ def to_image(boxes, tile, tile_tensor_size, image_tensor_size, image_size) -> np
     """Map boxes predicted on a (possibly resized) tile tensor into the
     whole-image pass's frame. Sizes are (width, height)."""
     b = _boxes(boxes)
-    t = np.ascontiguousarray(tile, dtype=np.float32).reshape(4)
+    t = _c_array(tile, np.float32).reshape(4)
     out = np.empty_like(b)
     (tw, th), (iw, ih), (w, h) = tile_tensor_size, image_tensor_size, image_size
     check(L.cvhp_tile_boxes_to_image(_ptr(b), b.shape[0], _ptr(t), float(tw), float(th), float(iw), float(ih),
