@@ -168,7 +168,7 @@ int main(int argc, char **argv)
             qsort(t[k], (size_t)rounds, sizeof t[k][0], cmp_d);
         for (int k = 0; k < 2; k++)
             qsort(q[k], (size_t)rounds, sizeof q[k][0], cmp_d);
-        printf("%-26s read %7.2f ms | 1t %8.2f ms (x%.2f read) | 2t %8.2f ms (1t x%.2f)\n", label, t[0][rounds / 2],
+        printf("%-26s read %7.2f ms | 1t %8.2f ms (x%.2f read) | 2t %8.2f ms (x%.2f)\n", label, t[0][rounds / 2],
                t[1][rounds / 2], q[0][rounds / 2], t[2][rounds / 2], q[1][rounds / 2]);
         free(m), free(out);
     }
