@@ -71,6 +71,13 @@ static void plain_read(const float *m, size_t n)
     PLAIN_READ_BODY
 }
 
+/* the median of v[0, n) (sorts it) */
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    return v[n / 2];
+}
+
 static int batch(const float *m, size_t n, const cvhp_mask_options *o, cvhp_polygons **out)
 {
     const int bad = cvhp_masks_to_polygons_batch(m, n, 800, 1333, o, out) != CVHP_OK;
@@ -119,18 +126,14 @@ int main(int argc, char **argv)
             if (r >= 0)
                 t[0][r] = tr, t[1][r] = td, t[2][r] = tw, q[0][r] = td / tr, q[1][r] = tw / tr;
         }
-        for (int k = 0; k < 3; k++)
-            qsort(t[k], (size_t)rounds, sizeof t[k][0], cmp_d);
-        for (int k = 0; k < 2; k++)
-            qsort(q[k], (size_t)rounds, sizeof q[k][0], cmp_d);
-        const double tr = t[0][rounds / 2], td = t[1][rounds / 2], tw = t[2][rounds / 2];
+        const double tr = median(t[0], rounds), td = median(t[1], rounds), tw = median(t[2], rounds);
         bad |= cvhp_mask_to_polygons(m, h, w, &raw, &p) != CVHP_OK;
         size_t pts = 0;
         for (size_t i = 0; i < cvhp_polygons_count(p); i++)
             pts += cvhp_polygon_points(p, i);
         printf("%-26s read %7.3f ms | polygons %7.3f ms (x%.2f) | find_contours vertices %7.3f ms (x%.2f), "
                "%zu contours, %zu vertices\n",
-               label, tr, td, q[0][rounds / 2], tw, q[1][rounds / 2], cvhp_polygons_count(p), pts);
+               label, tr, td, median(q[0], rounds), tw, median(q[1], rounds), cvhp_polygons_count(p), pts);
         fflush(stdout);
         cvhp_polygons_free(p);
         free(m);
@@ -164,12 +167,8 @@ int main(int argc, char **argv)
             if (r >= 0)
                 t[0][r] = tr, t[1][r] = tt[0], t[2][r] = tt[1], q[0][r] = tt[0] / tr, q[1][r] = tt[0] / tt[1];
         }
-        for (int k = 0; k < 3; k++)
-            qsort(t[k], (size_t)rounds, sizeof t[k][0], cmp_d);
-        for (int k = 0; k < 2; k++)
-            qsort(q[k], (size_t)rounds, sizeof q[k][0], cmp_d);
-        printf("%-26s read %7.2f ms | 1t %8.2f ms (x%.2f read) | 2t %8.2f ms (x%.2f)\n", label, t[0][rounds / 2],
-               t[1][rounds / 2], q[0][rounds / 2], t[2][rounds / 2], q[1][rounds / 2]);
+        printf("%-26s read %7.2f ms | 1t %8.2f ms (x%.2f read) | 2t %8.2f ms (x%.2f)\n", label, median(t[0], rounds),
+               median(t[1], rounds), median(q[0], rounds), median(t[2], rounds), median(q[1], rounds));
         free(m), free(out);
     }
     return bad;
